@@ -1,0 +1,2 @@
+//! Runner benchmarks (filled in below).
+fn main() {}

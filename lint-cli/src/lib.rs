@@ -1,0 +1,1 @@
+//! The errguard scanner as a library. Not implemented yet.
