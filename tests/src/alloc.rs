@@ -5,11 +5,17 @@
 //! and then reads the counters around the code under test.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    // Const-initialised and without a destructor, so reading it never allocates.
+    static THREAD_ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
 
 /// The system allocator, counting what passes through it.
 pub struct Counting;
@@ -54,6 +60,7 @@ unsafe impl GlobalAlloc for Counting {
 
 fn record_alloc(size: usize) {
     ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+    let _ = THREAD_ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
     let live = LIVE.fetch_add(size, Ordering::SeqCst) + size;
     PEAK.fetch_max(live, Ordering::SeqCst);
 }
@@ -76,4 +83,9 @@ pub fn reset_peak() {
 /// Number of allocations (including reallocations) since the process started.
 pub fn allocation_count() -> usize {
     ALLOCATIONS.load(Ordering::SeqCst)
+}
+
+/// Number of allocations made by the calling thread, unaffected by other test threads.
+pub fn thread_allocation_count() -> usize {
+    THREAD_ALLOCATIONS.with(Cell::get)
 }

@@ -1,0 +1,87 @@
+//! The runner's `tracing` events: documented fields, bounded size. In a test binary of its own
+//! because `tracing` caches callsite interest per process, and other tests' callsites would be
+//! registered before this test's subscriber exists.
+
+use std::error::Error;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use errguard::{Footprint, Jitter, RetryPolicy, Runner};
+
+/// An error carrying a measured payload.
+#[derive(Debug, Footprint)]
+struct Upload {
+    status: u16,
+    body: Vec<u8>,
+}
+
+impl fmt::Display for Upload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "upload failed with status {}", self.status)
+    }
+}
+
+impl Error for Upload {}
+
+/// Collects the formatted `tracing` output in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn events_carry_the_documented_fields_and_stay_bounded() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let policy = RetryPolicy::new()
+        .max_retries(1)
+        .min_backoff(Duration::ZERO)
+        .jitter(Jitter::None)
+        .max_report_len(100);
+    let _ = Runner::new("traced", &policy)
+        .measured()
+        .run(|_| async {
+            Err::<(), _>(Upload {
+                status: 500,
+                body: vec![0; 32 << 20],
+            })
+        })
+        .await;
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    let warn = lines[0];
+    assert!(warn.contains("WARN"), "{warn}");
+    for field in [
+        "actor=\"traced\"",
+        "attempt=1",
+        "max_retries=1",
+        "delay_ms=0",
+        "error.type=\"runtime_events::Upload\"",
+        "error.message=\"upload failed with status 500\"",
+        "error.footprint=33554432",
+    ] {
+        assert!(warn.contains(field), "missing {field} in {warn}");
+    }
+    assert!(lines[2].contains("ERROR") && lines[2].contains("kind=\"exhausted\""));
+    assert!(
+        text.len() < 2_000,
+        "log output grew with the error: {} bytes",
+        text.len()
+    );
+}
