@@ -3,7 +3,10 @@
 
 use proc_macro::TokenStream;
 
+mod actor;
+mod allow;
 mod footprint;
+mod units;
 
 /// Derives `errguard::Footprint` (heap bytes held), by way of `get_size2::GetSize`, so the type
 /// works as a field of other measured types too.
@@ -32,18 +35,51 @@ pub fn derive_footprint(input: TokenStream) -> TokenStream {
 }
 
 /// Marks a suppression for `cargo errguard check`: `#[errguard::allow(rule, reason = "…")]`.
-/// Expands to the item unchanged.
+///
+/// The compiler only checks it (a rule id and a non-empty `reason` are required) and leaves
+/// the item unchanged. Rule ids are kebab-case words (`payload-in-error`) or string literals;
+/// several may be listed.
+///
+/// Where it goes:
+///
+/// - on an item (a struct, enum, union, type alias, function, ...): suppresses the rules for
+///   that item;
+/// - on a **variant or field**, nested inside a struct, enum or union that itself carries
+///   `#[errguard::allow(...)]`: Rust accepts attribute macros on items only, so the outer
+///   attribute validates the nested ones and removes them before the compiler (and any
+///   derive) sees them. When only variants or fields need a suppression, write the outer one
+///   bare: `#[errguard::allow]`. Put it above `#[derive(...)]`.
+///
+/// ```
+/// #[errguard::allow]
+/// #[derive(Debug)]
+/// enum UploadError {
+///     #[errguard::allow(payload-in-error, reason = "bodies are capped at 4 KiB by the proxy")]
+///     Rejected { body: Vec<u8> },
+///     Timeout,
+/// }
+///
+/// #[errguard::allow(large-error, reason = "built once at start-up, never retried")]
+/// #[derive(Debug)]
+/// struct ConfigError {
+///     text: [u8; 512],
+/// }
+/// # let _ = (UploadError::Timeout, ConfigError { text: [0; 512] });
+/// ```
+///
+/// A missing reason is a compile error:
+///
+/// ```compile_fail
+/// #[errguard::allow(payload-in-error)]
+/// struct E { body: Vec<u8> }
+/// ```
 #[proc_macro_attribute]
-pub fn allow(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn allow(args: TokenStream, item: TokenStream) -> TokenStream {
+    allow::expand(args.into(), item.into()).into()
 }
 
-/// Wraps an `async fn` in errguard's retrying runner. Not implemented yet.
+#[doc = include_str!("actor/README.md")]
 #[proc_macro_attribute]
-pub fn retryable_actor(_args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut out: proc_macro2::TokenStream = item.into();
-    out.extend(quote::quote! {
-        ::core::compile_error!("#[retryable_actor] is not implemented yet");
-    });
-    out.into()
+pub fn retryable_actor(args: TokenStream, item: TokenStream) -> TokenStream {
+    actor::retryable_actor(args.into(), item.into()).into()
 }

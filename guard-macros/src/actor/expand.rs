@@ -1,0 +1,431 @@
+//! Expansion into `::errguard::__private` calls.
+//!
+//! ```text
+//! async fn name(args) -> Result<<R as ResultParts>::Ok, ActorFailure> {
+//!     const { check_error_size::<<R as ResultParts>::Err>(limit, "R") };
+//!     let policy = ...;                       // RetryPolicy::new() or `policy = expr`, then overrides
+//!     let runner = Runner::new(name, &policy) // + Footprint / RetryAfter when E has them, + retry_if
+//!     // by-value args -> Option slots; &mut args -> MutSlot; & args are copied
+//!     runner.run(move |attempt| { per-attempt args; attempt body }).await
+//! }
+//! ```
+//!
+//! The attempt body is the original body in an `async move` block for functions without a
+//! receiver, and a call to a hidden sibling method holding the original body for methods (a
+//! closure cannot rebind `self`).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{
+    Attribute, FnArg, GenericParam, Ident, Pat, PatIdent, PatType, ReturnType, Signature, Type,
+};
+
+use super::ast::{ActorFn, Passing};
+use super::attr::{ActorArgs, JitterKind, OversizeKind};
+
+/// The default `max_error_size` (the lint's default too).
+const DEFAULT_MAX_ERROR_SIZE: u64 = 128;
+
+fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// How the wrapper holds one input between attempts, and how an attempt gets it.
+struct Held {
+    /// Statements in the wrapper before the runner starts.
+    setup: TokenStream,
+    /// Statements in the closure, per attempt (before the attempt future).
+    per_attempt: TokenStream,
+    /// Statements at the start of the attempt's `async move` block (leases).
+    in_future: TokenStream,
+    /// The value an attempt passes on (an expression naming the per-attempt binding).
+    value: TokenStream,
+    /// Whether `in_future` is needed (a lease must live in the future).
+    leased: bool,
+}
+
+pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
+    let item = &actor.item;
+    let ret = &actor.ret;
+    let sig = &item.sig;
+    let parts = quote_spanned!(ret.span()=> ::errguard::__private::ResultParts);
+    let error_ty = quote!(<#ret as #parts>::Err);
+    let ok_ty = quote!(<#ret as #parts>::Ok);
+
+    let attempt = local("attempt");
+    let mut held = Vec::new();
+    let mut wrapper_inputs = Vec::new();
+    if let Some((receiver, passing)) = &actor.receiver {
+        let this = local("this");
+        let mut receiver = receiver.clone();
+        if receiver.reference.is_none() {
+            // `mut self` matters to the body (in the sibling method), not to the wrapper.
+            receiver.mutability = None;
+        }
+        wrapper_inputs.push(quote!(#receiver));
+        held.push(hold(
+            *passing,
+            &this,
+            &quote!(self),
+            &receiver,
+            &attempt,
+            None,
+        ));
+    }
+    for (index, argument) in actor.arguments.iter().enumerate() {
+        let param_name = match &argument.pat {
+            Pat::Ident(PatIdent {
+                by_ref: None,
+                subpat: None,
+                ident,
+                ..
+            }) => ident.clone(),
+            _ => local(&format!("arg{index}")),
+        };
+        let ty = &argument.ty;
+        wrapper_inputs.push(quote!(#param_name: #ty));
+        let binding = if actor.receiver.is_some() {
+            None
+        } else {
+            Some(&argument.pat)
+        };
+        let slot = local(&format!("held{index}"));
+        held.push(hold(
+            argument.passing,
+            &slot,
+            &quote!(#param_name),
+            &argument.ty,
+            &attempt,
+            binding,
+        ));
+    }
+
+    let setup = held.iter().map(|h| &h.setup);
+    let per_attempt = held.iter().map(|h| &h.per_attempt);
+    let in_future = held.iter().map(|h| &h.in_future);
+    let leased = held.iter().any(|h| h.leased);
+    let values: Vec<&TokenStream> = held.iter().map(|h| &h.value).collect();
+
+    let (attempt_future, sibling) = if actor.receiver.is_some() {
+        let inner = format_ident!("__errguard_attempt_{}", sig.ident);
+        let turbofish = turbofish(sig);
+        let call = quote!(Self::#inner #turbofish(#(#values),*));
+        let future = if leased {
+            quote!(async move { #(#in_future)* #call.await })
+        } else {
+            call
+        };
+        (future, Some(sibling_method(actor, &inner)))
+    } else {
+        let block = &item.block;
+        (
+            quote! {
+                ::errguard::__private::attempt::<#ret, _>(async move {
+                    #(#in_future)*
+                    #block
+                })
+            },
+            None,
+        )
+    };
+
+    let policy = local("policy");
+    let runner = local("runner");
+    let probe = local("probe");
+    let policy_expr = policy_expr(args);
+    let name = match &args.name {
+        Some(setting) => {
+            let name = &setting.value;
+            quote!(#name)
+        }
+        None => {
+            let suffix = format!("::{}", sig.ident);
+            quote!(::core::concat!(::core::module_path!(), #suffix))
+        }
+    };
+    let retry_if = args.retry_if.as_ref().map(|setting| {
+        let predicate = &setting.tokens;
+        quote_spanned!(setting.tokens.span()=> let #runner = #runner.retry_if(#predicate);)
+    });
+    let limit = args
+        .max_error_size
+        .as_ref()
+        .map_or(DEFAULT_MAX_ERROR_SIZE, |s| s.value);
+    let limit_span = args
+        .max_error_size
+        .as_ref()
+        .map_or_else(|| ret.span(), |s| s.tokens.span());
+    let limit = proc_macro2::Literal::u64_unsuffixed(limit);
+    let ret_text = type_text(ret);
+    let size_check = quote_spanned! {limit_span=>
+        const { ::errguard::__private::check_error_size::<#error_ty>(#limit, #ret_text) };
+    };
+
+    let attrs = &item.attrs;
+    let vis = &item.vis;
+    let asyncness = &sig.asyncness;
+    let ident = &sig.ident;
+    let generics = &sig.generics;
+    let where_clause = &sig.generics.where_clause;
+    let output = match &sig.output {
+        ReturnType::Type(arrow, _) => {
+            quote!(#arrow ::core::result::Result<#ok_ty, ::errguard::ActorFailure>)
+        }
+        ReturnType::Default => unreachable!("checked in valid"),
+    };
+
+    quote! {
+        #(#attrs)*
+        #vis #asyncness fn #ident #generics (#(#wrapper_inputs),*) #output #where_clause {
+            #size_check
+            let #policy: ::errguard::__private::RetryPolicy = #policy_expr;
+            let #runner = ::errguard::__private::Runner::<#error_ty>::new(#name, &#policy);
+            let #runner = {
+                #[allow(unused_imports)]
+                use ::errguard::__private::{
+                    HonourRetryAfter as _, IgnoreRetryAfter as _, MeasureFootprint as _,
+                    MeasureNothing as _,
+                };
+                let #probe = ::errguard::__private::Probe::<#error_ty>::new();
+                let #runner = (&#probe).errguard_measure(#runner);
+                (&#probe).errguard_retry_after(#runner)
+            };
+            #retry_if
+            #(#setup)*
+            #runner
+                .run(move |#attempt: ::errguard::__private::Attempt| {
+                    #(#per_attempt)*
+                    #attempt_future
+                })
+                .await
+        }
+        #sibling
+    }
+}
+
+/// The wrapper-side handling of one input. `binding` is the user's pattern when the attempt
+/// body is inline (no receiver): each attempt binds it; otherwise the value goes to the sibling.
+fn hold(
+    passing: Passing,
+    slot: &Ident,
+    param: &TokenStream,
+    span_of: &dyn quote::ToTokens,
+    attempt: &Ident,
+    binding: Option<&Pat>,
+) -> Held {
+    let span = span_of.span();
+    let value_name = format_ident!("{}_value", slot);
+    let (setup, per_attempt, in_future, value, leased) = match passing {
+        Passing::Owned => {
+            let take = quote_spanned! {span=>
+                ::errguard::__private::arg_for_attempt(&mut #slot, #attempt)
+            };
+            (
+                quote!(let mut #slot = ::core::option::Option::Some(#param);),
+                quote!(let #value_name = #take;),
+                TokenStream::new(),
+                quote!(#value_name),
+                false,
+            )
+        }
+        Passing::Shared => (
+            quote!(let #slot = #param;),
+            quote!(let #value_name = #slot;),
+            TokenStream::new(),
+            quote!(#value_name),
+            false,
+        ),
+        Passing::Exclusive => {
+            let lease = format_ident!("{}_lease", slot);
+            (
+                quote! {
+                    let #slot = ::errguard::__private::MutSlot::new(#param);
+                    let #slot = &#slot;
+                },
+                quote!(let #lease = #slot.lease();),
+                quote!(let mut #lease = #lease;),
+                quote!(#lease.get()),
+                true,
+            )
+        }
+    };
+    let mut held = Held {
+        setup,
+        per_attempt,
+        in_future,
+        value,
+        leased,
+    };
+    if let Some(pat) = binding {
+        // Inline body: bind the user's pattern where the body can see it.
+        let value = &held.value;
+        if passing == Passing::Exclusive {
+            let in_future = &held.in_future;
+            held.in_future = quote!(#in_future let #pat = #value;);
+        } else {
+            let per_attempt = &held.per_attempt;
+            held.per_attempt = quote!(#per_attempt let #pat = #value;);
+        }
+    }
+    held
+}
+
+/// `::<T, N>` for the function's own type and const parameters (lifetimes are inferred).
+fn turbofish(sig: &Signature) -> TokenStream {
+    let params: Vec<TokenStream> = sig
+        .generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(ty) => {
+                let ident = &ty.ident;
+                Some(quote!(#ident))
+            }
+            GenericParam::Const(constant) => {
+                let ident = &constant.ident;
+                Some(quote!(#ident))
+            }
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    if params.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(::<#(#params),*>)
+    }
+}
+
+/// The original method, renamed and hidden: one attempt.
+fn sibling_method(actor: &ActorFn, inner: &Ident) -> TokenStream {
+    let item = &actor.item;
+    let mut sig = item.sig.clone();
+    sig.ident = inner.clone();
+    // Attribute patterns are fine here; only `mut` on a receiver-less binding matters and it
+    // is the user's own.
+    for input in &mut sig.inputs {
+        if let FnArg::Typed(PatType { attrs, .. }) = input {
+            attrs.retain(|attr| !attr.path().is_ident("doc"));
+        }
+    }
+    let kept: Vec<&Attribute> = item
+        .attrs
+        .iter()
+        .filter(|attr| {
+            ["cfg", "allow", "warn", "deny", "forbid", "expect"]
+                .iter()
+                .any(|name| attr.path().is_ident(name))
+        })
+        .collect();
+    let block = &item.block;
+    quote! {
+        #(#kept)*
+        #[doc(hidden)]
+        #[allow(dead_code, clippy::needless_pass_by_ref_mut)]
+        #sig #block
+    }
+}
+
+/// The policy: `RetryPolicy::new()` or the `policy = …` expression, then each given setting.
+fn policy_expr(args: &ActorArgs) -> TokenStream {
+    let mut expr = match &args.policy {
+        Some(setting) => {
+            let given = &setting.tokens;
+            let source =
+                quote_spanned!(setting.tokens.span()=> ::errguard::__private::PolicySource);
+            quote!(<_ as #source>::into_policy(#given))
+        }
+        None => quote!(::errguard::__private::RetryPolicy::new()),
+    };
+    let duration = |d: std::time::Duration| {
+        let secs = d.as_secs();
+        let nanos = d.subsec_nanos();
+        quote!(::errguard::__private::Duration::new(#secs, #nanos))
+    };
+    if let Some(s) = &args.max_retries {
+        let v = s.value;
+        expr = quote!(#expr.max_retries(#v));
+    }
+    if let Some(s) = &args.min_backoff {
+        let v = duration(s.value);
+        expr = quote!(#expr.min_backoff(#v));
+    }
+    if let Some(s) = &args.max_backoff {
+        let v = duration(s.value);
+        expr = quote!(#expr.max_backoff(#v));
+    }
+    if let Some(s) = &args.factor {
+        let v = proc_macro2::Literal::f64_suffixed(s.value);
+        expr = quote!(#expr.factor(#v));
+    }
+    if let Some(s) = &args.max_elapsed {
+        let v = duration(s.value);
+        expr = quote!(#expr.max_elapsed(#v));
+    }
+    if let Some(s) = &args.timeout {
+        let v = duration(s.value);
+        expr = quote!(#expr.attempt_timeout(#v));
+    }
+    if let Some(s) = &args.jitter {
+        let v = match s.value {
+            JitterKind::None => quote!(None),
+            JitterKind::Full => quote!(Full),
+            JitterKind::Equal => quote!(Equal),
+        };
+        expr = quote!(#expr.jitter(::errguard::__private::Jitter::#v));
+    }
+    if let Some(s) = &args.max_error_heap {
+        let v = proc_macro2::Literal::u64_unsuffixed(s.value);
+        expr = quote!(#expr.max_error_heap(#v));
+    }
+    if let Some(s) = &args.max_report_len {
+        let v = proc_macro2::Literal::u64_unsuffixed(s.value);
+        expr = quote!(#expr.max_report_len(#v));
+    }
+    if let Some(s) = &args.retry_panics {
+        let v = s.value;
+        expr = quote!(#expr.retry_panics(#v));
+    }
+    if let Some(s) = &args.on_oversize {
+        let v = match s.value {
+            OversizeKind::Retry => quote!(Retry),
+            OversizeKind::Fail => quote!(Fail),
+        };
+        expr = quote!(#expr.on_oversize(::errguard::__private::Oversize::#v));
+    }
+    expr
+}
+
+/// The return type as written, for messages (`Result<(), BigError>`).
+fn type_text(ty: &Type) -> String {
+    let text = quote!(#ty).to_string();
+    // `Result < (), E >` → `Result<(), E>`: close the gaps `to_string` opens.
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ' ' {
+            let next = chars.peek().copied();
+            let prev = out.chars().last();
+            let glue = matches!(next, Some('<' | '>' | ',' | ':' | ')'))
+                || matches!(prev, Some('<' | ':' | '(' | '&'));
+            if glue {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_text;
+
+    #[test]
+    fn readable_type_text() {
+        let ty: syn::Type = syn::parse_quote!(std::io::Result<Vec<(u8, u16)>>);
+        assert_eq!(type_text(&ty), "std::io::Result<Vec<(u8, u16)>>");
+        let ty: syn::Type = syn::parse_quote!(Result<&'static str, Big>);
+        assert_eq!(type_text(&ty), "Result<&'static str, Big>");
+    }
+}
