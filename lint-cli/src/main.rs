@@ -1,6 +1,150 @@
-//! `cargo errguard`: not implemented yet.
+//! `cargo errguard check [PATHS]`: finds error types that hold large buffers.
+//!
+//! Works as `cargo errguard check` (cargo passes `errguard` first), as `cargo-errguard check`, and
+//! through `cargo run -p errguard-lint -- check`. Exit codes: 0 nothing at a failing level, 1
+//! findings at a failing level, 2 could not run.
 
-fn main() {
-    eprintln!("cargo-errguard: not implemented yet");
-    std::process::exit(2);
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use errguard_lint::output::{self, Format};
+use errguard_lint::{Config, Level, Rule};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo-errguard",
+    bin_name = "cargo errguard",
+    version,
+    about = "Finds error types that hold large buffers"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the `.rs` files under PATHS (default: the current directory).
+    Check(CheckArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or folders to check.
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+    /// Inline size limit in bytes for `large-inline` (over means size > limit).
+    #[arg(long, default_value_t = 128, value_name = "BYTES")]
+    max_error_size: u64,
+    /// Set a rule to `deny` (fails the run). Repeatable.
+    #[arg(short = 'D', long = "deny", value_name = "RULE", value_parser = parse_rule)]
+    deny: Vec<Rule>,
+    /// Set a rule to `warn`. Repeatable.
+    #[arg(short = 'W', long = "warn", value_name = "RULE", value_parser = parse_rule)]
+    warn: Vec<Rule>,
+    /// Turn a rule off. Repeatable.
+    #[arg(short = 'A', long = "allow", value_name = "RULE", value_parser = parse_rule)]
+    allow: Vec<Rule>,
+    /// Files larger than this are reported and skipped.
+    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    max_file_size: u64,
+    /// Leave out paths matching this gitignore-style pattern (relative to each PATH).
+    /// Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Worker threads (default: one per core).
+    #[arg(short, long, default_value_t = 0)]
+    jobs: usize,
+    /// Colours in human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
+}
+
+fn parse_rule(s: &str) -> Result<Rule, String> {
+    s.parse()
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `cargo errguard …` runs `cargo-errguard errguard …`.
+    if args.get(1).is_some_and(|a| a == "errguard") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let Command::Check(a) = cli.command;
+    let mut config = Config {
+        max_error_size: a.max_error_size,
+        max_file_size: a.max_file_size,
+        jobs: a.jobs,
+        excludes: a.exclude,
+        ..Config::default()
+    };
+    for (rules, level) in [
+        (&a.allow, Level::Allow),
+        (&a.warn, Level::Warn),
+        (&a.deny, Level::Deny),
+    ] {
+        for r in rules {
+            config.levels.insert(*r, level);
+        }
+    }
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths
+    };
+    let report = match errguard_lint::check(&paths, &config) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let format = match a.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Json => Format::Json,
+    };
+    let color = match a.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let emitter = output::emitter(format, output::Options { color });
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if let Err(e) = emitter.emit(&report, &mut out).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write the report: {e}");
+        return ExitCode::from(2);
+    }
+    if report.has_failures() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

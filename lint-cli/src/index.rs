@@ -1,0 +1,646 @@
+//! Phase 1: the compact per-file index. Everything the resolver needs, nothing of the AST.
+
+use std::collections::HashMap;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::punctuated::Punctuated;
+
+use crate::parse::{self, Parsed};
+use crate::ty::{Pos, Ty, TyKind, eval};
+
+/// What one file declares and uses.
+#[derive(Debug, Default, Clone)]
+pub struct FileIndex {
+    /// Struct, enum, union and alias definitions.
+    pub defs: Vec<TypeDef>,
+    /// `impl Error for T`.
+    pub error_impls: Vec<ErrorImpl>,
+    /// Types written where errors go: fn signatures, closures, aliases, `type Error = …`.
+    pub sites: Vec<Site>,
+    /// `use` declarations, flattened.
+    pub uses: Vec<UseDecl>,
+    /// `mod name;` and `mod name { … }`.
+    pub mods: Vec<ModDecl>,
+    /// Integer constants (for array lengths).
+    pub consts: Vec<ConstDef>,
+}
+
+/// A type definition.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Inline module path within the file.
+    pub module: Vec<String>,
+    /// The name.
+    pub name: String,
+    /// Position of the name.
+    pub pos: Pos,
+    /// Generic type parameters.
+    pub generics: Vec<Generic>,
+    /// The shape.
+    pub body: Body,
+    /// Derives an error trait (`Error`, `Snafu`, `Diagnostic`).
+    pub error_derive: bool,
+    /// Rules suppressed with `#[errguard::allow(rule, …)]`.
+    pub allows: Vec<String>,
+}
+
+/// The shape of a definition.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// A struct (or union): its fields.
+    Struct(Vec<Field>),
+    /// A union: its fields (size is the largest).
+    Union(Vec<Field>),
+    /// An enum: its variants.
+    Enum(Vec<Variant>),
+    /// `type Name = Target;`.
+    Alias(Ty),
+}
+
+/// An enum variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The name.
+    pub name: String,
+    /// Its fields (empty for a unit variant).
+    pub fields: Vec<Field>,
+}
+
+/// A field: named, or positional (`.0`).
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The name, or the index for tuple fields.
+    pub name: FieldName,
+    /// The type as written.
+    pub ty: Ty,
+}
+
+/// A field's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldName {
+    /// `name: T`.
+    Named(String),
+    /// `.0`.
+    Index(usize),
+}
+
+impl std::fmt::Display for FieldName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FieldName::Named(n) => f.write_str(n),
+            FieldName::Index(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+/// A generic type parameter.
+#[derive(Debug, Clone)]
+pub struct Generic {
+    /// The name.
+    pub name: String,
+    /// The trait bounds (inline and in the where clause), as paths.
+    pub bounds: Vec<Vec<String>>,
+    /// The default (`T = Error`).
+    pub default: Option<Ty>,
+}
+
+/// `impl Error for T`.
+#[derive(Debug, Clone)]
+pub struct ErrorImpl {
+    /// Inline module path within the file.
+    pub module: Vec<String>,
+    /// The implementing type.
+    pub self_ty: Ty,
+    /// The impl's generic parameter names.
+    pub generics: Vec<String>,
+}
+
+/// Where a type that may contain error positions is written.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Inline module path within the file.
+    pub module: Vec<String>,
+    /// The type (a return type, a parameter type, an alias target, an associated type).
+    pub ty: Ty,
+    /// What kind of place.
+    pub kind: SiteKind,
+    /// Generic parameter names in scope.
+    pub generics: Vec<String>,
+    /// The `Self` type in scope.
+    pub self_ty: Option<Ty>,
+}
+
+/// The kind of a [`Site`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteKind {
+    /// A function or method return type (counts as a place that returns the error).
+    Return,
+    /// A closure's written return type (counts as a place that returns the error).
+    Closure,
+    /// A parameter type (marks error types; does not count as returning).
+    Param,
+    /// `type Error = T;` / `type Err = T;` in an impl: `T` is the error.
+    Assoc,
+}
+
+/// A flattened `use` item: `alias` names `path` (or a glob over `path`).
+#[derive(Debug, Clone)]
+pub struct UseDecl {
+    /// Inline module path within the file.
+    pub module: Vec<String>,
+    /// The name introduced (`None` for a glob).
+    pub alias: Option<String>,
+    /// The path as written (`crate`, `self`, `super` kept).
+    pub path: Vec<String>,
+}
+
+/// `mod name;` or `mod name { … }`.
+#[derive(Debug, Clone)]
+pub struct ModDecl {
+    /// Inline module path of the parent within the file.
+    pub module: Vec<String>,
+    /// The module's name.
+    pub name: String,
+    /// `true` when the body is inline.
+    pub inline: bool,
+    /// `#[path = "…"]`.
+    pub path_attr: Option<String>,
+}
+
+/// An integer constant.
+#[derive(Debug, Clone)]
+pub struct ConstDef {
+    /// Inline module path within the file.
+    pub module: Vec<String>,
+    /// The name.
+    pub name: String,
+    /// The value.
+    pub value: u64,
+}
+
+/// Builds the index of a parsed file. Bodies are scanned for written return types.
+pub fn index(parsed: Parsed) -> FileIndex {
+    let Parsed { file, mut bodies } = parsed;
+    let mut ix = Indexer {
+        out: FileIndex::default(),
+        bodies: &mut bodies,
+        module: Vec::new(),
+    };
+    ix.items(&file.items, &[], None);
+    ix.out
+}
+
+struct Indexer<'b> {
+    out: FileIndex,
+    bodies: &'b mut HashMap<Pos, TokenStream>,
+    module: Vec<String>,
+}
+
+fn path_names(p: &syn::Path) -> Vec<String> {
+    p.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
+/// `Error`, `error::Error`, `std::error::Error`, `core::error::Error`.
+fn is_error_trait(p: &syn::Path) -> bool {
+    let n = path_names(p);
+    let n: Vec<&str> = n.iter().map(String::as_str).collect();
+    matches!(
+        n.as_slice(),
+        ["Error"] | ["error", "Error"] | ["std" | "core", "error", "Error"] | ["StdError"]
+    )
+}
+
+fn derives_error(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        if !a.path().is_ident("derive") {
+            return false;
+        }
+        let Ok(list) = a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            return false;
+        };
+        list.iter().any(|p| {
+            p.segments.last().is_some_and(|s| {
+                matches!(
+                    s.ident.to_string().as_str(),
+                    "Error" | "Snafu" | "Diagnostic"
+                )
+            })
+        })
+    })
+}
+
+/// Rules named in `#[errguard::allow(rule, other-rule, reason = "…")]`.
+fn allows(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for a in attrs {
+        let names = path_names(a.path());
+        if names.last().map(String::as_str) != Some("allow") || names.len() < 2 {
+            continue;
+        }
+        if names[names.len() - 2] != "errguard" {
+            continue;
+        }
+        let syn::Meta::List(list) = &a.meta else {
+            continue;
+        };
+        let mut cur = String::new();
+        let mut skip = false;
+        let mut flush = |cur: &mut String, skip: &mut bool| {
+            if !*skip && !cur.is_empty() {
+                out.push(cur.replace('_', "-"));
+            }
+            cur.clear();
+            *skip = false;
+        };
+        for t in list.tokens.clone() {
+            match t {
+                TokenTree::Punct(p) if p.as_char() == ',' => flush(&mut cur, &mut skip),
+                TokenTree::Punct(p) if p.as_char() == '=' => skip = true,
+                TokenTree::Punct(p) if p.as_char() == '-' => cur.push('-'),
+                TokenTree::Ident(i) => cur.push_str(&i.to_string()),
+                _ => skip = true,
+            }
+        }
+        flush(&mut cur, &mut skip);
+    }
+    out
+}
+
+fn generics_of(g: &syn::Generics) -> Vec<Generic> {
+    let mut out: Vec<Generic> = g
+        .type_params()
+        .map(|tp| Generic {
+            name: tp.ident.to_string(),
+            bounds: tp
+                .bounds
+                .iter()
+                .filter_map(|b| match b {
+                    syn::TypeParamBound::Trait(t) => Some(path_names(&t.path)),
+                    _ => None,
+                })
+                .collect(),
+            default: tp.default.as_ref().map(Ty::from_syn),
+        })
+        .collect();
+    if let Some(w) = &g.where_clause {
+        for pred in &w.predicates {
+            if let syn::WherePredicate::Type(pt) = pred {
+                let ty = Ty::from_syn(&pt.bounded_ty);
+                if let TyKind::Path(p) = &ty.kind
+                    && p.segs.len() == 1
+                    && let Some(gen_) = out.iter_mut().find(|g| g.name == p.segs[0].name)
+                {
+                    for b in &pt.bounds {
+                        if let syn::TypeParamBound::Trait(t) = b {
+                            gen_.bounds.push(path_names(&t.path));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn fields_of(f: &syn::Fields) -> Vec<Field> {
+    f.iter()
+        .enumerate()
+        .map(|(i, f)| Field {
+            name: match &f.ident {
+                Some(id) => FieldName::Named(id.to_string()),
+                None => FieldName::Index(i),
+            },
+            ty: Ty::from_syn(&f.ty),
+        })
+        .collect()
+}
+
+fn type_names(g: &syn::Generics) -> Vec<String> {
+    g.type_params().map(|t| t.ident.to_string()).collect()
+}
+
+impl Indexer<'_> {
+    fn items(&mut self, items: &[syn::Item], outer_generics: &[String], self_ty: Option<&Ty>) {
+        for item in items {
+            self.item(item, outer_generics, self_ty);
+        }
+    }
+
+    fn def(&mut self, attrs: &[syn::Attribute], ident: &syn::Ident, g: &syn::Generics, body: Body) {
+        self.out.defs.push(TypeDef {
+            module: self.module.clone(),
+            name: ident.to_string(),
+            pos: Pos::of(ident.span()),
+            generics: generics_of(g),
+            body,
+            error_derive: derives_error(attrs),
+            allows: allows(attrs),
+        });
+    }
+
+    fn item(&mut self, item: &syn::Item, outer_generics: &[String], self_ty: Option<&Ty>) {
+        match item {
+            syn::Item::Struct(s) => self.def(
+                &s.attrs,
+                &s.ident,
+                &s.generics,
+                Body::Struct(fields_of(&s.fields)),
+            ),
+            syn::Item::Union(u) => {
+                let fields = fields_of(&syn::Fields::Named(u.fields.clone()));
+                self.def(&u.attrs, &u.ident, &u.generics, Body::Union(fields))
+            }
+            syn::Item::Enum(e) => {
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|v| Variant {
+                        name: v.ident.to_string(),
+                        fields: fields_of(&v.fields),
+                    })
+                    .collect();
+                self.def(&e.attrs, &e.ident, &e.generics, Body::Enum(variants))
+            }
+            syn::Item::Type(t) => {
+                let target = Ty::from_syn(&t.ty);
+                self.def(&t.attrs, &t.ident, &t.generics, Body::Alias(target));
+            }
+            syn::Item::Fn(f) => {
+                let mut generics = outer_generics.to_vec();
+                generics.extend(type_names(&f.sig.generics));
+                self.sig(&f.sig, &generics, self_ty);
+                self.body(f.block.brace_token.span.open(), &generics, self_ty);
+            }
+            syn::Item::Impl(imp) => {
+                let mut generics = outer_generics.to_vec();
+                generics.extend(type_names(&imp.generics));
+                let st = Ty::from_syn(&imp.self_ty);
+                if let Some((bang, path, _)) = &imp.trait_
+                    && bang.is_none()
+                    && is_error_trait(path)
+                {
+                    self.out.error_impls.push(ErrorImpl {
+                        module: self.module.clone(),
+                        self_ty: st.clone(),
+                        generics: generics.clone(),
+                    });
+                }
+                for ii in &imp.items {
+                    match ii {
+                        syn::ImplItem::Fn(f) => {
+                            let mut g = generics.clone();
+                            g.extend(type_names(&f.sig.generics));
+                            self.sig(&f.sig, &g, Some(&st));
+                            self.body(f.block.brace_token.span.open(), &g, Some(&st));
+                        }
+                        syn::ImplItem::Type(t)
+                            if imp.trait_.is_some() && (t.ident == "Error" || t.ident == "Err") =>
+                        {
+                            self.site(Ty::from_syn(&t.ty), SiteKind::Assoc, &generics, Some(&st));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::Item::Trait(tr) => {
+                let mut generics = outer_generics.to_vec();
+                generics.extend(type_names(&tr.generics));
+                for ti in &tr.items {
+                    match ti {
+                        syn::TraitItem::Fn(f) => {
+                            let mut g = generics.clone();
+                            g.extend(type_names(&f.sig.generics));
+                            self.sig(&f.sig, &g, None);
+                            if let Some(b) = &f.default {
+                                self.body(b.brace_token.span.open(), &g, None);
+                            }
+                        }
+                        syn::TraitItem::Type(t) if t.ident == "Error" || t.ident == "Err" => {
+                            if let Some((_, ty)) = &t.default {
+                                self.site(Ty::from_syn(ty), SiteKind::Assoc, &generics, None);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                let path_attr = m.attrs.iter().find_map(|a| match &a.meta {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                        syn::Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => Some(s.value()),
+                        _ => None,
+                    },
+                    _ => None,
+                });
+                self.out.mods.push(ModDecl {
+                    module: self.module.clone(),
+                    name: m.ident.to_string(),
+                    inline: m.content.is_some(),
+                    path_attr,
+                });
+                if let Some((_, items)) = &m.content {
+                    self.module.push(m.ident.to_string());
+                    self.items(items, &[], None);
+                    self.module.pop();
+                }
+            }
+            syn::Item::Use(u) => {
+                let mut prefix = Vec::new();
+                if u.leading_colon.is_some() {
+                    prefix.push(String::new());
+                }
+                self.use_tree(&u.tree, &mut prefix);
+            }
+            syn::Item::ExternCrate(ec) => {
+                if let Some((_, alias)) = &ec.rename {
+                    self.out.uses.push(UseDecl {
+                        module: self.module.clone(),
+                        alias: Some(alias.to_string()),
+                        path: vec![ec.ident.to_string()],
+                    });
+                }
+            }
+            syn::Item::Const(c) => {
+                if let Some(v) = eval(&c.expr, 0) {
+                    self.out.consts.push(ConstDef {
+                        module: self.module.clone(),
+                        name: c.ident.to_string(),
+                        value: v,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn use_tree(&mut self, t: &syn::UseTree, prefix: &mut Vec<String>) {
+        match t {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(&p.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => {
+                let name = n.ident.to_string();
+                let mut path = prefix.clone();
+                if name == "self" {
+                    let alias = prefix.last().cloned();
+                    self.push_use(alias, path);
+                } else {
+                    path.push(name.clone());
+                    self.push_use(Some(name), path);
+                }
+            }
+            syn::UseTree::Rename(r) => {
+                let mut path = prefix.clone();
+                if r.ident != "self" {
+                    path.push(r.ident.to_string());
+                }
+                let alias = r.rename.to_string();
+                if alias != "_" {
+                    self.push_use(Some(alias), path);
+                }
+            }
+            syn::UseTree::Glob(_) => self.push_use(None, prefix.clone()),
+            syn::UseTree::Group(g) => {
+                for t in &g.items {
+                    self.use_tree(t, prefix);
+                }
+            }
+        }
+    }
+
+    fn push_use(&mut self, alias: Option<String>, path: Vec<String>) {
+        if path.is_empty() {
+            return;
+        }
+        self.out.uses.push(UseDecl {
+            module: self.module.clone(),
+            alias,
+            path,
+        });
+    }
+
+    fn site(&mut self, ty: Ty, kind: SiteKind, generics: &[String], self_ty: Option<&Ty>) {
+        self.out.sites.push(Site {
+            module: self.module.clone(),
+            ty,
+            kind,
+            generics: generics.to_vec(),
+            self_ty: self_ty.cloned(),
+        });
+    }
+
+    fn sig(&mut self, sig: &syn::Signature, generics: &[String], self_ty: Option<&Ty>) {
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input {
+                let ty = Ty::from_syn(&pt.ty);
+                if mentions_result_like(&ty) {
+                    self.site(ty, SiteKind::Param, generics, self_ty);
+                }
+            }
+        }
+        if let syn::ReturnType::Type(_, ty) = &sig.output {
+            self.site(Ty::from_syn(ty), SiteKind::Return, generics, self_ty);
+        }
+    }
+
+    /// Scans a removed body for `-> Type` (closures, nested fns).
+    fn body(&mut self, open: proc_macro2::Span, generics: &[String], self_ty: Option<&Ty>) {
+        let Some(ts) = self.bodies.remove(&Pos::of(open)) else {
+            return;
+        };
+        let mut found = Vec::new();
+        scan_arrows(ts, 0, &mut found);
+        for ty in found {
+            self.site(ty, SiteKind::Closure, generics, self_ty);
+        }
+    }
+}
+
+/// A parameter type matters only if it contains some path (it may be a `Result` alias).
+fn mentions_result_like(ty: &Ty) -> bool {
+    match &ty.kind {
+        TyKind::Path(p) => p.segs.iter().any(|s| s.name.contains("Result")),
+        _ => false,
+    }
+}
+
+/// Finds `-> Type` in a token stream (closure and nested fn return types), without recursing
+/// more than a fixed depth.
+fn scan_arrows(ts: TokenStream, depth: usize, found: &mut Vec<Ty>) {
+    if depth > 64 {
+        return;
+    }
+    let toks: Vec<TokenTree> = ts.into_iter().collect();
+    let mut i = 0;
+    while i < toks.len() {
+        match &toks[i] {
+            TokenTree::Group(g) => {
+                scan_arrows(g.stream(), depth + 1, found);
+            }
+            TokenTree::Punct(p)
+                if p.as_char() == '-'
+                    && p.spacing() == proc_macro2::Spacing::Joint
+                    && matches!(toks.get(i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '>') =>
+            {
+                let (tys, end) = parse::collect_type_after_arrow(&toks, i + 2);
+                if let Ok(ty) = syn::parse2::<syn::Type>(tys) {
+                    found.push(Ty::from_syn(&ty));
+                }
+                i = end.max(i + 2);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ix(src: &str) -> FileIndex {
+        index(parse::parse_items(src).unwrap())
+    }
+
+    #[test]
+    fn finds_defs_impls_sites_uses() {
+        let f = ix(r#"
+            use std::io::{self, Read as R};
+            use crate::a::*;
+            #[derive(Debug, thiserror::Error)]
+            #[errguard::allow(heap-buffer, reason = "bounded")]
+            pub enum E { A(Vec<u8>), B { body: String } }
+            struct S<T: std::error::Error>(T) where T: Send;
+            impl std::error::Error for S<u8> {}
+            impl TryFrom<u8> for S<u8> { type Error = E; fn try_from(x: u8) -> Result<Self, E> { let c = |x: u8| -> Result<u8, Other> { Ok(x) }; todo!() } }
+            type Res<T> = Result<T, E>;
+            mod inner { pub const N: usize = 4 * 1024; }
+            mod file;
+        "#);
+        assert_eq!(f.defs.len(), 3);
+        assert!(f.defs[0].error_derive);
+        assert_eq!(f.defs[0].allows, ["heap-buffer"]);
+        assert_eq!(f.defs[1].generics[0].bounds.len(), 2);
+        assert_eq!(f.error_impls.len(), 1);
+        let kinds: Vec<SiteKind> = f.sites.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            [SiteKind::Assoc, SiteKind::Return, SiteKind::Closure]
+        );
+        assert_eq!(f.sites[2].ty.to_string(), "Result<u8, Other>");
+        assert_eq!(f.uses.len(), 3);
+        assert_eq!(f.uses[0].alias.as_deref(), Some("io"));
+        assert_eq!(f.uses[1].alias.as_deref(), Some("R"));
+        assert!(f.uses[2].alias.is_none());
+        assert_eq!(f.consts[0].value, 4096);
+        assert_eq!(f.mods.len(), 2);
+        assert!(!f.mods[1].inline);
+    }
+}

@@ -1,0 +1,159 @@
+//! Human output: rustc-style diagnostics rendered by `annotate-snippets`.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level as ALevel, Renderer, Snippet};
+
+use super::{Emitter, Options};
+use crate::{Finding, Level, Report};
+
+/// The human emitter.
+pub struct Human {
+    /// Colours and such.
+    pub options: Options,
+}
+
+/// The byte range of the name at `column` (1-based, characters) in `line`.
+fn name_span(line: &str, column: u32) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map(|(i, _)| i)
+        .unwrap_or(line.len());
+    let len = line[start..]
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map(|(i, _)| i)
+        .unwrap_or(line.len() - start);
+    let len = if len == 0 {
+        line[start..].chars().next().map_or(0, char::len_utf8)
+    } else {
+        len
+    };
+    start..start + len
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl Human {
+    fn renderer(&self) -> Renderer {
+        if self.options.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        }
+    }
+
+    fn finding(&self, f: &Finding) -> String {
+        let level = match f.level {
+            Level::Deny => ALevel::ERROR,
+            _ => ALevel::WARNING,
+        };
+        let path = f.file.display().to_string();
+        let mut notes = Vec::new();
+        if !f.chain.is_empty() {
+            notes.push(format!("chain: {}", f.chain.join(" → ")));
+        }
+        notes.push(format!(
+            "returned by {}",
+            plural(f.returned_by, "place", "places")
+        ));
+        let help = format!("{} (see {})", f.rule.help(), f.rule.doc_path());
+        let title = level
+            .clone()
+            .primary_title(f.message.as_str())
+            .id(f.rule.id());
+        let mut groups = Vec::new();
+        let main = match &f.source_line {
+            Some(line) => {
+                let span = name_span(line, f.column);
+                title.element(
+                    Snippet::source(line.as_str())
+                        .line_start(f.line as usize)
+                        .path(path.as_str())
+                        .annotation(AnnotationKind::Primary.span(span).label(format!(
+                            "{} `{}` {}",
+                            "error type",
+                            f.type_name,
+                            f.level_word()
+                        ))),
+                )
+            }
+            None => {
+                title.element(annotate_snippets::Origin::path(path.as_str()).line(f.line as usize))
+            }
+        };
+        let main = notes
+            .iter()
+            .fold(main, |g, n| g.element(ALevel::NOTE.message(n.as_str())));
+        groups.push(main.element(ALevel::HELP.message(help.as_str())));
+        let groups: Vec<Group<'_>> = groups;
+        self.renderer().render(&groups)
+    }
+}
+
+impl Finding {
+    fn level_word(&self) -> &'static str {
+        match self.rule {
+            crate::Rule::HeapBuffer => "holds a buffer",
+            crate::Rule::GenericPayload => "keeps a payload",
+            crate::Rule::LargeInline => "is large",
+            crate::Rule::UnboundedCollection => "holds a collection",
+        }
+    }
+}
+
+impl Emitter for Human {
+    fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        for f in &report.findings {
+            writeln!(out, "{}\n", self.finding(f))?;
+        }
+        for e in &report.errors {
+            let at = match (e.line, e.column) {
+                (Some(l), Some(c)) => format!("{}:{l}:{c}", e.file.display()),
+                (Some(l), None) => format!("{}:{l}", e.file.display()),
+                _ => e.file.display().to_string(),
+            };
+            let title = format!("could not check {at}: {}", e.message);
+            let g = ALevel::ERROR
+                .primary_title(title.as_str())
+                .id("parse-error");
+            let groups = [Group::with_title(g)];
+            writeln!(out, "{}\n", self.renderer().render(&groups))?;
+        }
+        let s = &report.summary;
+        let deny = report
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Deny)
+            .count();
+        let warn = report.findings.len() - deny;
+        writeln!(
+            out,
+            "errguard: checked {} ({:.1} MB) in {} ms: {}, {}, {} not checked",
+            plural(s.files, "file", "files"),
+            s.bytes as f64 / 1e6,
+            s.elapsed_ms,
+            plural(deny, "error", "errors"),
+            plural(warn, "warning", "warnings"),
+            plural(s.parse_errors, "file", "files"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_cover_the_name() {
+        let line = "pub enum FetchError {";
+        assert_eq!(&line[name_span(line, 10)], "FetchError");
+        let tuple = "  (Vec<u8>, X)";
+        assert_eq!(&tuple[name_span(tuple, 4)], "Vec");
+        assert_eq!(&tuple[name_span(tuple, 3)], "(");
+        assert_eq!(name_span("ab", 9), 2..2);
+    }
+}

@@ -1,0 +1,95 @@
+//! `--format json`: one document, `{"version":1,"findings":[…],"errors":[…],"summary":{…}}`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::Emitter;
+use crate::Report;
+
+/// The JSON schema version. Fields are only ever added within a version.
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
+/// The JSON emitter.
+pub struct Json;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    version: u32,
+    findings: Vec<JFinding<'a>>,
+    errors: Vec<JError<'a>>,
+    summary: JSummary,
+}
+
+#[derive(Serialize)]
+struct JFinding<'a> {
+    rule: &'static str,
+    level: &'static str,
+    #[serde(rename = "type")]
+    type_name: &'a str,
+    file: String,
+    line: u32,
+    column: u32,
+    message: &'a str,
+    chain: &'a [String],
+    returned_by: usize,
+}
+
+#[derive(Serialize)]
+struct JError<'a> {
+    file: String,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JSummary {
+    files: usize,
+    bytes: u64,
+    findings: usize,
+    parse_errors: usize,
+    elapsed_ms: u64,
+}
+
+impl Emitter for Json {
+    fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let doc = Doc {
+            version: JSON_SCHEMA_VERSION,
+            findings: report
+                .findings
+                .iter()
+                .map(|f| JFinding {
+                    rule: f.rule.id(),
+                    level: f.level.as_str(),
+                    type_name: &f.type_name,
+                    file: f.file.display().to_string(),
+                    line: f.line,
+                    column: f.column,
+                    message: &f.message,
+                    chain: &f.chain,
+                    returned_by: f.returned_by,
+                })
+                .collect(),
+            errors: report
+                .errors
+                .iter()
+                .map(|e| JError {
+                    file: e.file.display().to_string(),
+                    line: e.line,
+                    column: e.column,
+                    message: &e.message,
+                })
+                .collect(),
+            summary: JSummary {
+                files: report.summary.files,
+                bytes: report.summary.bytes,
+                findings: report.summary.findings,
+                parse_errors: report.summary.parse_errors,
+                elapsed_ms: report.summary.elapsed_ms,
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}

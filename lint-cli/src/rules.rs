@@ -1,0 +1,792 @@
+//! The rules: which types are error types, and what each rule finds in them.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::index::{Body, FieldName, SiteKind};
+use crate::known::{self, Owns};
+use crate::resolve::{Bind, DefId, Node, Program, Scope, Size, Sizer};
+use crate::ty::{Pos, Ty, TyKind};
+
+/// A rule, by its stable kebab-case id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// The error owns a byte buffer or a payload.
+    HeapBuffer,
+    /// The error keeps a type parameter by value.
+    GenericPayload,
+    /// The error's inline size is over the limit.
+    LargeInline,
+    /// The error owns a growable collection of other elements (off by default).
+    UnboundedCollection,
+}
+
+impl Rule {
+    /// Every rule.
+    pub const ALL: [Rule; 4] = [
+        Rule::HeapBuffer,
+        Rule::GenericPayload,
+        Rule::LargeInline,
+        Rule::UnboundedCollection,
+    ];
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::HeapBuffer => "heap-buffer",
+            Rule::GenericPayload => "generic-payload",
+            Rule::LargeInline => "large-inline",
+            Rule::UnboundedCollection => "unbounded-collection",
+        }
+    }
+
+    /// The level a rule has unless configured.
+    pub fn default_level(self) -> Level {
+        match self {
+            Rule::HeapBuffer | Rule::GenericPayload => Level::Deny,
+            Rule::LargeInline => Level::Warn,
+            Rule::UnboundedCollection => Level::Allow,
+        }
+    }
+
+    /// One line on how to fix a finding of this rule.
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::HeapBuffer => {
+                "keep a bounded summary instead (length, status, the first few hundred bytes); hand the buffer back to the caller separately if it is needed"
+            }
+            Rule::GenericPayload => {
+                "return the payload to the caller beside the error, or bound the parameter (`T: Error`) if it is an error source"
+            }
+            Rule::LargeInline => {
+                "box the large variant or field (`Box<Big>`), or the whole error (`Box<ErrorKind>`)"
+            }
+            Rule::UnboundedCollection => {
+                "cap the collection when the error is built, or keep only a count and the first few entries"
+            }
+        }
+    }
+
+    /// Where the rule is documented.
+    pub fn doc_path(self) -> String {
+        format!("lint-cli/docs/rules/{}.md", self.id())
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for Rule {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let norm = s.replace('_', "-");
+        Rule::ALL
+            .into_iter()
+            .find(|r| r.id() == norm)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+                format!("unknown rule `{s}` (rules: {})", ids.join(", "))
+            })
+    }
+}
+
+/// A rule's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    /// Not checked.
+    Allow,
+    /// Reported; does not fail the run.
+    Warn,
+    /// Reported; fails the run (exit code 1).
+    Deny,
+}
+
+impl Level {
+    /// `allow`, `warn`, `deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        }
+    }
+}
+
+/// What the analysis needs to know.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Inline size limit in bytes (over the limit: size > limit). Also the length over which a
+    /// `[u8; N]` counts as a buffer.
+    pub max_error_size: u64,
+}
+
+/// One finding before it is attached to a file path and a level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFinding {
+    /// The rule.
+    pub rule: Rule,
+    /// The file index in the program.
+    pub file: usize,
+    /// Where.
+    pub pos: Pos,
+    /// The error type's name, or the type as written.
+    pub type_name: String,
+    /// The message.
+    pub message: String,
+    /// The chain from the error type to what the rule found.
+    pub chain: Vec<String>,
+    /// How many places return the error.
+    pub returned_by: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum RootKey {
+    Def(DefId),
+    Written(usize, Pos),
+}
+
+struct Root {
+    name: String,
+    file: usize,
+    pos: Pos,
+    /// For written roots: the type and its scope.
+    written: Option<(Ty, Scope)>,
+    allows: Vec<String>,
+    returned_by: usize,
+}
+
+/// Runs the enabled rules over the program.
+pub fn analyse(prog: &Program, enabled: &HashSet<Rule>, limits: &Limits) -> Vec<RawFinding> {
+    let roots = find_roots(prog);
+    let mut sizer = Sizer::new(prog);
+    let mut out = Vec::new();
+    for (key, root) in roots {
+        let allowed = |r: Rule| enabled.contains(&r) && !root.allows.iter().any(|a| a == r.id());
+        let (scope, what) = match (&key, &root.written) {
+            (RootKey::Def(id), _) => (prog.root_scope(*id), Start::Def(*id)),
+            (RootKey::Written(..), Some((t, s))) => (s.clone(), Start::Ty(t.clone())),
+            _ => continue,
+        };
+        let mut w = Walker {
+            prog,
+            limits,
+            visited: HashSet::new(),
+            steps: 0,
+            heap: None,
+            generic: None,
+            coll: None,
+        };
+        let mut chain = Vec::new();
+        match &what {
+            Start::Def(id) => w.walk_def(*id, &scope, &mut chain, 0),
+            Start::Ty(t) => w.walk(t, &scope, None, &mut chain, 0),
+        }
+        let mk = |rule: Rule, message: String, chain: Vec<String>| RawFinding {
+            rule,
+            file: root.file,
+            pos: root.pos,
+            type_name: root.name.clone(),
+            message,
+            chain,
+            returned_by: root.returned_by,
+        };
+        let name = &root.name;
+        if allowed(Rule::HeapBuffer)
+            && let Some((what, chain)) = w.heap.take()
+        {
+            out.push(mk(
+                Rule::HeapBuffer,
+                format!("error type `{name}` holds a heap buffer: {what}"),
+                nonempty(chain, &what),
+            ));
+        }
+        if allowed(Rule::GenericPayload)
+            && let Some((param, chain)) = w.generic.take()
+        {
+            out.push(mk(
+                Rule::GenericPayload,
+                format!(
+                    "error type `{name}` keeps a value of type parameter `{param}`: it carries whatever payload it is given"
+                ),
+                nonempty(chain, &param),
+            ));
+        }
+        if allowed(Rule::UnboundedCollection)
+            && let Some((what, chain)) = w.coll.take()
+        {
+            out.push(mk(
+                Rule::UnboundedCollection,
+                format!("error type `{name}` holds an unbounded collection: {what}"),
+                nonempty(chain, &what),
+            ));
+        }
+        if allowed(Rule::LargeInline) {
+            let (size, chain) = match &what {
+                Start::Def(id) => {
+                    let s = sizer.size_def(*id, &scope, 0);
+                    (s, biggest_chain(prog, &mut sizer, *id, &scope, 0))
+                }
+                Start::Ty(t) => (sizer.size(t, &scope, 0), vec![format!("{t}")]),
+            };
+            if size.bytes > limits.max_error_size {
+                let n = size.bytes;
+                let (wording, chain) = size_wording(size, chain);
+                out.push(mk(
+                    Rule::LargeInline,
+                    format!(
+                        "error type `{name}` is {wording} {n} bytes inline (limit {}, estimated for 64-bit targets)",
+                        limits.max_error_size
+                    ),
+                    chain,
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|a| (a.file, a.pos, a.rule));
+    out
+}
+
+fn size_wording(size: Size, chain: Vec<String>) -> (&'static str, Vec<String>) {
+    (if size.exact { "about" } else { "at least" }, chain)
+}
+
+fn nonempty(chain: Vec<String>, what: &str) -> Vec<String> {
+    if chain.is_empty() {
+        vec![what.to_string()]
+    } else {
+        chain
+    }
+}
+
+enum Start {
+    Def(DefId),
+    Ty(Ty),
+}
+
+/// The biggest field at each level, for the large-inline chain.
+fn biggest_chain(
+    prog: &Program,
+    sizer: &mut Sizer<'_>,
+    id: DefId,
+    scope: &Scope,
+    depth: usize,
+) -> Vec<String> {
+    if depth > 4 {
+        return Vec::new();
+    }
+    let d = prog.def(id);
+    let mut best: Option<(u64, String, Ty)> = None;
+    let mut consider = |owner: String, fname: &FieldName, ty: &Ty, sizer: &mut Sizer<'_>| {
+        let s = sizer.size(ty, scope, 1);
+        if best.as_ref().is_none_or(|(b, _, _)| s.bytes > *b) {
+            let approx = if s.exact { "" } else { "at least " };
+            best = Some((
+                s.bytes,
+                format!("{owner}.{fname}: {ty} ({approx}{} bytes)", s.bytes),
+                ty.clone(),
+            ));
+        }
+    };
+    match &d.body {
+        Body::Struct(fields) | Body::Union(fields) => {
+            for f in fields {
+                consider(d.name.clone(), &f.name, &f.ty, sizer);
+            }
+        }
+        Body::Enum(vs) => {
+            for v in vs {
+                for f in &v.fields {
+                    consider(format!("{}::{}", d.name, v.name), &f.name, &f.ty, sizer);
+                }
+            }
+        }
+        Body::Alias(_) => {}
+    }
+    let Some((_, link, ty)) = best else {
+        return Vec::new();
+    };
+    let mut chain = vec![link];
+    if let Node::Def(inner, args) = prog.node(&ty, scope)
+        && inner != id
+    {
+        let s = prog.def_scope(inner, &args);
+        chain.extend(biggest_chain(prog, sizer, inner, &s, depth + 1));
+    }
+    chain
+}
+
+struct Walker<'p> {
+    prog: &'p Program,
+    limits: &'p Limits,
+    visited: HashSet<(DefId, String)>,
+    steps: usize,
+    heap: Option<(String, Vec<String>)>,
+    generic: Option<(String, Vec<String>)>,
+    coll: Option<(String, Vec<String>)>,
+}
+
+const MAX_STEPS: usize = 20_000;
+
+impl Walker<'_> {
+    fn done(&self) -> bool {
+        self.heap.is_some() && self.generic.is_some() && self.coll.is_some()
+            || self.steps > MAX_STEPS
+    }
+
+    fn hit_heap(&mut self, what: String, chain: &[String]) {
+        if self.heap.is_none() {
+            self.heap = Some((what, chain.to_vec()));
+        }
+    }
+
+    fn walk_def(&mut self, id: DefId, scope: &Scope, chain: &mut Vec<String>, depth: usize) {
+        let key_args: String = scope
+            .data()
+            .params
+            .iter()
+            .map(|(n, b)| match b {
+                Bind::To(t, _) => format!("{n}={t},"),
+                _ => format!("{n},"),
+            })
+            .collect();
+        if !self.visited.insert((id, key_args)) {
+            return;
+        }
+        let d = self.prog.def(id);
+        let mut visit = |this: &mut Self, owner: String, fname: &FieldName, ty: &Ty| {
+            if this.done() {
+                return;
+            }
+            chain.push(format!("{owner}.{fname}: {ty}"));
+            let name = match fname {
+                FieldName::Named(n) => Some(n.as_str()),
+                FieldName::Index(_) => None,
+            };
+            this.walk(ty, scope, name, chain, depth + 1);
+            chain.pop();
+        };
+        match &d.body {
+            Body::Struct(fields) | Body::Union(fields) => {
+                for f in fields {
+                    visit(self, d.name.clone(), &f.name, &f.ty);
+                }
+            }
+            Body::Enum(vs) => {
+                for v in vs {
+                    for f in &v.fields {
+                        visit(self, format!("{}::{}", d.name, v.name), &f.name, &f.ty);
+                    }
+                }
+            }
+            Body::Alias(t) => {
+                chain.push(format!("{} = {t}", d.name));
+                self.walk(t, scope, None, chain, depth + 1);
+                chain.pop();
+            }
+        }
+    }
+
+    fn walk(
+        &mut self,
+        ty: &Ty,
+        scope: &Scope,
+        field: Option<&str>,
+        chain: &mut Vec<String>,
+        depth: usize,
+    ) {
+        self.steps += 1;
+        if depth > 40 || self.done() {
+            return;
+        }
+        match self.prog.node(ty, scope) {
+            Node::Def(id, args) => {
+                let s = self.prog.def_scope(id, &args);
+                self.walk_def(id, &s, chain, depth + 1);
+            }
+            Node::Foreign(path, Some(k), args) => {
+                let name = path.last().cloned().unwrap_or_default();
+                match k.owns {
+                    Owns::Bytes => self.hit_heap(format!("`{ty}` is a byte buffer"), chain),
+                    Owns::Text => {
+                        if let Some(f) = field
+                            && known::is_payload_name(f)
+                        {
+                            self.hit_heap(
+                                format!("`{ty}` field `{f}` holds a payload (by its name)"),
+                                chain,
+                            );
+                        }
+                    }
+                    Owns::Args | Owns::Message => {
+                        for (t, s) in &args {
+                            self.walk(t, s, field, chain, depth + 1);
+                        }
+                    }
+                    Owns::Collection => {
+                        let bytes = matches!(name.as_str(), "Vec" | "VecDeque")
+                            && args.first().is_some_and(|(t, s)| self.prog.is_byte(t, s));
+                        if bytes {
+                            self.hit_heap(format!("`{ty}` is a byte buffer"), chain);
+                        } else {
+                            if self.coll.is_none() {
+                                self.coll = Some((format!("`{ty}`"), chain.clone()));
+                            }
+                            for (t, s) in &args {
+                                self.walk(t, s, field, chain, depth + 1);
+                            }
+                        }
+                    }
+                    Owns::Document => {
+                        if self.coll.is_none() {
+                            self.coll =
+                                Some((format!("`{ty}` is a dynamic document"), chain.clone()));
+                        }
+                    }
+                    Owns::PayloadError(why) => {
+                        self.hit_heap(format!("`{ty}` {why}"), chain);
+                    }
+                    Owns::Nothing | Owns::Phantom => {}
+                }
+            }
+            Node::Foreign(_, None, _) | Node::Unknown | Node::Opaque | Node::Pointer(_) => {}
+            Node::Param(name, error_bound) => {
+                if !error_bound && self.generic.is_none() {
+                    self.generic = Some((name, chain.clone()));
+                }
+            }
+            Node::Tuple(elems) => {
+                for (t, s) in &elems {
+                    self.walk(t, s, field, chain, depth + 1);
+                }
+            }
+            Node::Array(e, s, n) => {
+                if self.prog.is_byte(&e, &s) {
+                    if n.is_some_and(|n| n > self.limits.max_error_size) {
+                        self.hit_heap(
+                            format!(
+                                "`{ty}` is an inline byte buffer over {} bytes",
+                                self.limits.max_error_size
+                            ),
+                            chain,
+                        );
+                    }
+                } else {
+                    self.walk(&e, &s, field, chain, depth + 1);
+                }
+            }
+            Node::Slice(e, s) => {
+                if self.prog.is_byte(&e, &s) {
+                    self.hit_heap(format!("`[{e}]` is a byte buffer"), chain);
+                } else {
+                    if self.coll.is_none() {
+                        self.coll = Some((format!("`[{e}]`"), chain.clone()));
+                    }
+                    self.walk(&e, &s, field, chain, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+/// Finds the error types: derives, `impl Error for`, and the error positions of signatures,
+/// aliases and associated types.
+fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
+    let mut roots: HashMap<RootKey, Root> = HashMap::new();
+    let mut order: Vec<RootKey> = Vec::new();
+    let mut add = |key: RootKey, root: Root, count: usize| {
+        if let Some(r) = roots.get_mut(&key) {
+            r.returned_by += count;
+        } else {
+            order.push(key.clone());
+            let mut root = root;
+            root.returned_by = count;
+            roots.insert(key, root);
+        }
+    };
+    let def_root = |id: DefId| {
+        let d = prog.def(id);
+        Root {
+            name: d.name.clone(),
+            file: prog.defs[id].file,
+            pos: d.pos,
+            written: None,
+            allows: d.allows.clone(),
+            returned_by: 0,
+        }
+    };
+    for id in 0..prog.defs.len() {
+        if prog.def(id).error_derive && !matches!(prog.def(id).body, Body::Alias(_)) {
+            add(RootKey::Def(id), def_root(id), 0);
+        }
+    }
+    for (fi, f) in prog.files.iter().enumerate() {
+        for imp in &f.index.error_impls {
+            let m = prog.module_of(fi, &imp.module);
+            let params = imp
+                .generics
+                .iter()
+                .map(|g| (g.clone(), Bind::Unknown))
+                .collect();
+            let scope = Scope::new(fi, m, params, None);
+            if let Node::Def(id, _) = prog.node(&imp.self_ty, &scope) {
+                add(RootKey::Def(id), def_root(id), 0);
+            }
+        }
+        for site in &f.index.sites {
+            let m = prog.module_of(fi, &site.module);
+            let params: Vec<(String, Bind)> = site
+                .generics
+                .iter()
+                .map(|g| (g.clone(), Bind::Symbolic { error_bound: false }))
+                .collect();
+            let self_ty = site.self_ty.as_ref().map(|t| {
+                (
+                    t.clone(),
+                    Scope::new(
+                        fi,
+                        m,
+                        params
+                            .iter()
+                            .map(|(n, _)| (n.clone(), Bind::Unknown))
+                            .collect(),
+                        None,
+                    ),
+                )
+            });
+            let scope = Scope::new(fi, m, params, self_ty);
+            let mut positions = Vec::new();
+            if site.kind == SiteKind::Assoc {
+                positions.push((site.ty.clone(), scope.clone()));
+            } else {
+                error_positions(prog, &site.ty, &scope, &mut positions, 0);
+            }
+            let count = usize::from(site.kind != SiteKind::Param);
+            let mut seen = HashSet::new();
+            for (t, s) in positions {
+                let mut found = Vec::new();
+                classify(prog, &t, &s, &mut found, 0);
+                for (key, root) in found {
+                    if seen.insert(key.clone()) {
+                        add(key, root, count);
+                    }
+                }
+            }
+        }
+    }
+    // Aliases that are themselves error positions (`type Result<T> = Result<T, E>`) mark `E`
+    // even when nothing in the scan uses them.
+    for id in 0..prog.defs.len() {
+        let d = prog.def(id);
+        if let Body::Alias(target) = &d.body {
+            let scope = prog.def_scope(id, &[]);
+            let scope = Scope::new(
+                scope.file(),
+                scope.module(),
+                d.generics
+                    .iter()
+                    .map(|g| (g.name.clone(), Bind::Symbolic { error_bound: false }))
+                    .collect(),
+                None,
+            );
+            let mut positions = Vec::new();
+            error_positions(prog, target, &scope, &mut positions, 0);
+            for (t, s) in positions {
+                let mut found = Vec::new();
+                classify(prog, &t, &s, &mut found, 0);
+                for (key, root) in found {
+                    add(key, root, 0);
+                }
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|k| {
+            let r = roots.remove(&k).expect("root recorded");
+            (k, r)
+        })
+        .collect()
+}
+
+/// The `E`s of `Result<_, E>` inside a written type, following aliases.
+fn error_positions(
+    prog: &Program,
+    ty: &Ty,
+    scope: &Scope,
+    out: &mut Vec<(Ty, Scope)>,
+    depth: usize,
+) {
+    if depth > 16 {
+        return;
+    }
+    match &ty.kind {
+        TyKind::Path(p) => {
+            if p.segs.len() == 1 && matches!(p.segs[0].name.as_str(), "Self") {
+                return;
+            }
+            if p.segs.len() == 1
+                && let Some(Bind::To(t, s)) = scope.param(&p.segs[0].name)
+            {
+                return error_positions(prog, t, s, out, depth + 1);
+            }
+            if let crate::resolve::Res::Def(id) = prog.resolve(scope.module(), p)
+                && let Body::Alias(target) = &prog.def(id).body
+            {
+                let args: Vec<(Ty, Scope)> = p
+                    .args()
+                    .iter()
+                    .map(|a| (a.clone(), scope.clone()))
+                    .collect();
+                let s = prog.def_scope(id, &args);
+                error_positions(prog, target, &s, out, depth + 1);
+                return;
+            }
+            let last = p.last();
+            if last.name == "Result" && last.positional == 2 {
+                out.push((last.args[1].clone(), scope.clone()));
+                error_positions(prog, &last.args[0], scope, out, depth + 1);
+                return;
+            }
+            for seg in &p.segs {
+                for a in &seg.args {
+                    error_positions(prog, a, scope, out, depth + 1);
+                }
+            }
+        }
+        TyKind::Dyn(bounds) | TyKind::Impl(bounds) => {
+            for b in bounds {
+                for seg in &b.segs {
+                    for a in &seg.args {
+                        error_positions(prog, a, scope, out, depth + 1);
+                    }
+                }
+            }
+        }
+        TyKind::Tuple(elems) => {
+            for e in elems {
+                error_positions(prog, e, scope, out, depth + 1);
+            }
+        }
+        TyKind::Array(e, _) | TyKind::Slice(e) | TyKind::Ref(e) | TyKind::Ptr(e) => {
+            error_positions(prog, e, scope, out, depth + 1)
+        }
+        _ => {}
+    }
+}
+
+/// Turns an error position into error types: nominal types are reported at their definition;
+/// tuples are split; anything else is reported where it is written.
+fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root)>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let file = scope.file();
+    let written = |name: String, file: usize, pos: Pos, allows: Vec<String>| Root {
+        name,
+        file,
+        pos,
+        written: Some((ty.clone(), scope.clone())),
+        allows,
+        returned_by: 0,
+    };
+    match &ty.kind {
+        TyKind::Tuple(elems) if !elems.is_empty() => {
+            for e in elems {
+                classify(prog, e, scope, out, depth + 1);
+            }
+        }
+        TyKind::Path(p) => {
+            if p.segs.len() == 1 && !p.global {
+                let name = &p.segs[0].name;
+                if let Some(b) = scope.param(name) {
+                    if let Bind::To(t, s) = b {
+                        classify(prog, t, s, out, depth + 1);
+                    }
+                    return;
+                }
+                if name == "Self" {
+                    if let Some((t, s)) = &scope.data().self_ty {
+                        classify(prog, t, s, out, depth + 1);
+                    }
+                    return;
+                }
+            }
+            match prog.resolve(scope.module(), p) {
+                crate::resolve::Res::Def(id) => {
+                    let d = prog.def(id);
+                    if let Body::Alias(target) = &d.body {
+                        let args: Vec<(Ty, Scope)> = p
+                            .args()
+                            .iter()
+                            .map(|a| (a.clone(), scope.clone()))
+                            .collect();
+                        let s = prog.def_scope(id, &args);
+                        let inner = unwrap_pointer(prog, target, &s);
+                        let nominal = matches!(prog.node(inner, &s), Node::Def(..));
+                        if matches!(inner.kind, TyKind::Tuple(ref e) if !e.is_empty()) || nominal {
+                            classify(prog, inner, &s, out, depth + 1);
+                        } else {
+                            out.push((
+                                RootKey::Written(prog.defs[id].file, d.pos),
+                                Root {
+                                    name: d.name.clone(),
+                                    file: prog.defs[id].file,
+                                    pos: d.pos,
+                                    written: Some((ty.clone(), scope.clone())),
+                                    allows: d.allows.clone(),
+                                    returned_by: 0,
+                                },
+                            ));
+                        }
+                    } else {
+                        let r = Root {
+                            name: d.name.clone(),
+                            file: prog.defs[id].file,
+                            pos: d.pos,
+                            written: None,
+                            allows: d.allows.clone(),
+                            returned_by: 0,
+                        };
+                        out.push((RootKey::Def(id), r));
+                    }
+                }
+                crate::resolve::Res::Foreign(path) => {
+                    let ptr = matches!(path.last().map(String::as_str), Some("Box" | "Arc" | "Rc"));
+                    if ptr
+                        && let Some(a) = p.args().first()
+                        && matches!(prog.node(a, scope), Node::Def(..))
+                    {
+                        classify(prog, a, scope, out, depth + 1);
+                        return;
+                    }
+                    out.push((
+                        RootKey::Written(file, ty.pos),
+                        written(ty.to_string(), file, ty.pos, Vec::new()),
+                    ));
+                }
+                crate::resolve::Res::Unknown => {}
+            }
+        }
+        TyKind::Array(..) | TyKind::Slice(..) => out.push((
+            RootKey::Written(file, ty.pos),
+            written(ty.to_string(), file, ty.pos, Vec::new()),
+        )),
+        _ => {}
+    }
+}
+
+/// `Box<T>`, `Arc<T>`, `Rc<T>` → `T` (for classifying alias targets).
+fn unwrap_pointer<'t>(prog: &Program, ty: &'t Ty, scope: &Scope) -> &'t Ty {
+    if let TyKind::Path(p) = &ty.kind
+        && let crate::resolve::Res::Foreign(path) = prog.resolve(scope.module(), p)
+        && matches!(path.last().map(String::as_str), Some("Box" | "Arc" | "Rc"))
+        && let Some(a) = p.args().first()
+    {
+        return a;
+    }
+    ty
+}
