@@ -51,3 +51,8 @@ pub use report::{AttemptFailure, ErrorReport};
 pub use runner::{Attempt, RetryAfter, Runner, run, run_if};
 
 pub use errguard_macros::{Footprint, allow, retryable_actor};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

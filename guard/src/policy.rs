@@ -372,3 +372,68 @@ impl RetryPolicy {
 
 /// Shortest accepted `max_report_len`: room for a type name and the truncation mark.
 pub const MIN_REPORT_LEN: usize = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_backon() {
+        let p = RetryPolicy::new();
+        assert_eq!(p.get_max_retries(), 3);
+        assert_eq!(p.get_min_backoff(), Duration::from_secs(1));
+        assert_eq!(p.get_max_backoff(), Duration::from_secs(60));
+        assert_eq!(p.factor, 2.0);
+        assert!(p.clone().validate().is_ok());
+    }
+
+    #[test]
+    fn nonsense_is_rejected_naming_the_field() {
+        let cases = [
+            (RetryPolicy::new().factor(0.5), "factor"),
+            (RetryPolicy::new().factor(f64::NAN), "factor"),
+            (RetryPolicy::new().factor(f64::INFINITY), "factor"),
+            (
+                RetryPolicy::new()
+                    .min_backoff(Duration::from_secs(5))
+                    .max_backoff(Duration::from_secs(1)),
+                "min_backoff",
+            ),
+            (RetryPolicy::new().max_report_len(3), "max_report_len"),
+            (
+                RetryPolicy::new().attempt_timeout(Duration::ZERO),
+                "attempt_timeout",
+            ),
+        ];
+        for (policy, field) in cases {
+            let err = policy.validate().unwrap_err();
+            assert_eq!(err.field(), field);
+            assert!(err.to_string().contains(field), "{err}");
+        }
+    }
+
+    #[test]
+    fn delays_grow_and_cap_without_overflow() {
+        let p = RetryPolicy::new()
+            .min_backoff(Duration::from_millis(10))
+            .max_backoff(Duration::from_secs(1))
+            .factor(10.0);
+        assert_eq!(p.base_delay(1), Duration::from_millis(10));
+        assert_eq!(p.base_delay(2), Duration::from_millis(100));
+        assert_eq!(p.base_delay(3), Duration::from_secs(1));
+        assert_eq!(p.base_delay(u32::MAX), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn jitter_draws_map_to_their_ranges() {
+        let base = RetryPolicy::new().min_backoff(Duration::from_millis(400));
+        let full = base.clone().jitter(Jitter::Full);
+        let equal = base.clone().jitter(Jitter::Equal);
+        let none = base.jitter(Jitter::None);
+        assert_eq!(full.jittered_delay(1, 0.0), Duration::ZERO);
+        assert_eq!(full.jittered_delay(1, 1.0), Duration::from_millis(400));
+        assert_eq!(equal.jittered_delay(1, 0.0), Duration::from_millis(200));
+        assert_eq!(equal.jittered_delay(1, 1.0), Duration::from_millis(400));
+        assert_eq!(none.jittered_delay(1, 0.3), Duration::from_millis(400));
+    }
+}

@@ -221,7 +221,8 @@ where
         Fut: Future<Output = Result<T, E>>,
     {
         let policy = self.policy;
-        let started = Instant::now();
+        // Only a run with a time budget reads the clock.
+        let started = policy.max_elapsed.map(|_| Instant::now());
         let mut number = 1;
         loop {
             let attempt = Attempt {
@@ -232,7 +233,8 @@ where
             stats::attempt_started();
             let budget_left = policy
                 .max_elapsed
-                .map(|budget| budget.saturating_sub(started.elapsed()));
+                .zip(started)
+                .map(|(budget, started)| budget.saturating_sub(started.elapsed()));
             let outcome = run_one(attempt_fn(attempt), policy.attempt_timeout, budget_left).await;
             let failed = match outcome {
                 Outcome::Succeeded(value) => return Ok(value),
@@ -365,7 +367,7 @@ where
         }
     }
 
-    fn decide(&self, failed: &Failed, attempt: Attempt, started: Instant) -> Decision {
+    fn decide(&self, failed: &Failed, attempt: Attempt, started: Option<Instant>) -> Decision {
         let policy = self.policy;
         let last_kind = match failed.report.failure {
             AttemptFailure::Error => FailureKind::Exhausted,
@@ -390,7 +392,7 @@ where
             Some(asked) => asked.min(policy.max_backoff),
             None => policy.jittered_delay(retry, fastrand::f64()),
         };
-        if let Some(budget) = policy.max_elapsed
+        if let (Some(budget), Some(started)) = (policy.max_elapsed, started)
             && started.elapsed() + delay >= budget
         {
             return Decision::Stop(FailureKind::Elapsed);
