@@ -33,6 +33,14 @@ fn name_span(line: &str, column: u32) -> std::ops::Range<usize> {
     start..start + len
 }
 
+fn human_bytes(n: u64) -> String {
+    if n < 1024 * 1024 {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -132,9 +140,9 @@ impl Emitter for Human {
         let warn = report.findings.len() - deny;
         writeln!(
             out,
-            "errguard: checked {} ({:.1} MB) in {} ms: {}, {}, {} not checked",
+            "errguard: checked {} ({}) in {} ms: {}, {}, {} not checked",
             plural(s.files, "file", "files"),
-            s.bytes as f64 / 1e6,
+            human_bytes(s.bytes),
             s.elapsed_ms,
             plural(deny, "error", "errors"),
             plural(warn, "warning", "warnings"),
