@@ -9,7 +9,6 @@ use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
-use syn::spanned::Spanned;
 use syn::{Attribute, Fields, Ident, Item, LitStr, Meta, Token};
 
 /// The parsed arguments: the rule ids and the reason.
@@ -76,20 +75,29 @@ impl Parse for AllowArgs {
     }
 }
 
-fn check(args: &AllowArgs, span: Span) -> syn::Result<()> {
+fn check(args: &AllowArgs, span: &dyn ToTokens) -> syn::Result<()> {
     if args.rules.is_empty() {
-        return Err(syn::Error::new(
+        return Err(syn::Error::new_spanned(
             span,
             "`#[errguard::allow]` needs a rule id, e.g. `#[errguard::allow(payload-in-error, reason = \"…\")]`",
         ));
     }
     if args.reason.is_none() {
-        return Err(syn::Error::new(
+        return Err(syn::Error::new_spanned(
             span,
             "`#[errguard::allow]` needs a `reason = \"…\"`: every suppression says why",
         ));
     }
     Ok(())
+}
+
+/// The outer attribute itself (an attribute macro sees only its arguments).
+struct CallSite;
+
+impl ToTokens for CallSite {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(quote::quote_spanned!(Span::call_site()=> allow));
+    }
 }
 
 fn is_nested_allow(attr: &Attribute) -> bool {
@@ -111,14 +119,15 @@ fn strip(attrs: &mut Vec<Attribute>, errors: &mut Option<syn::Error>) -> usize {
         }
         found += 1;
         let result = match &attr.meta {
-            Meta::List(list) => syn::parse2::<AllowArgs>(list.tokens.clone())
-                .and_then(|args| check(&args, attr.span())),
+            Meta::List(list) => {
+                syn::parse2::<AllowArgs>(list.tokens.clone()).and_then(|args| check(&args, attr))
+            }
             _ => check(
                 &AllowArgs {
                     rules: Vec::new(),
                     reason: None,
                 },
-                attr.span(),
+                attr,
             ),
         };
         if let Err(error) = result {
@@ -172,7 +181,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     if !(outer_bare && nested > 0) {
         match syn::parse2::<AllowArgs>(args) {
             Ok(parsed) => {
-                if let Err(error) = check(&parsed, Span::call_site()) {
+                if let Err(error) = check(&parsed, &CallSite) {
                     push(&mut errors, error);
                 }
             }

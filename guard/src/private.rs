@@ -26,11 +26,17 @@ pub trait ResultParts {
     type Ok;
     /// The error type `E`.
     type Err;
+    /// The value as a plain `Result`.
+    fn into_result(self) -> Result<Self::Ok, Self::Err>;
 }
 
 impl<T, E> ResultParts for Result<T, E> {
     type Ok = T;
     type Err = E;
+    #[inline(always)]
+    fn into_result(self) -> Result<T, E> {
+        self
+    }
 }
 
 /// A by-value actor argument: every attempt gets its own copy.
@@ -107,11 +113,13 @@ impl<T: ?Sized> Drop for MutLease<'_, '_, T> {
     }
 }
 
-/// Fixes the output type of an attempt's `async` block to the actor's declared return type,
-/// so `?` and `return` inside the body infer as they do in the original function.
+/// One attempt's future. Fixes the output type of the attempt's `async` block to the actor's
+/// declared return type `R`, so `?` and `return` inside the body infer as they do in the
+/// original function, and reads `R` as a plain `Result` (so an `R` that is not one is a single
+/// error at the return type).
 #[inline(always)]
-pub fn attempt<R, F: Future<Output = R>>(future: F) -> F {
-    future
+pub async fn attempt<R: ResultParts, F: Future<Output = R>>(future: F) -> Result<R::Ok, R::Err> {
+    future.await.into_result()
 }
 
 /// What `policy = …` accepts.

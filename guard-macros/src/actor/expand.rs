@@ -49,9 +49,11 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
     let item = &actor.item;
     let ret = &actor.ret;
     let sig = &item.sig;
-    let parts = quote_spanned!(ret.span()=> ::errguard::__private::ResultParts);
-    let error_ty = quote!(<#ret as #parts>::Err);
-    let ok_ty = quote!(<#ret as #parts>::Ok);
+    // Every projection is spanned at the return type: if it is not a `Result`, rustc reports
+    // one error there (identical diagnostics are merged).
+    let ret_span = ret.span();
+    let error_ty = quote_spanned!(ret_span=> <#ret as ::errguard::__private::ResultParts>::Err);
+    let ok_ty = quote_spanned!(ret_span=> <#ret as ::errguard::__private::ResultParts>::Ok);
 
     let attempt = local("attempt");
     let mut held = Vec::new();
@@ -112,25 +114,32 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
         let turbofish = turbofish(sig);
         let call = quote!(Self::#inner #turbofish(#(#values),*));
         let future = if leased {
-            quote!(async move { #(#in_future)* #call.await })
+            attempt_fn(
+                ret,
+                quote_spanned!(ret_span=> async move { #(#in_future)* #call.await }),
+            )
         } else {
-            call
+            attempt_fn(ret, call)
         };
         (future, Some(sibling_method(actor, &inner)))
     } else {
         let block = &item.block;
         (
-            quote! {
-                ::errguard::__private::attempt::<#ret, _>(async move {
-                    #(#in_future)*
-                    #block
-                })
-            },
+            attempt_fn(
+                ret,
+                quote_spanned! {ret_span=>
+                    async move {
+                        #(#in_future)*
+                        #block
+                    }
+                },
+            ),
             None,
         )
     };
 
     let policy = local("policy");
+    let new_probe = quote_spanned!(ret_span=> ::errguard::__private::Probe::<#error_ty>::new());
     let runner = local("runner");
     let probe = local("probe");
     let policy_expr = policy_expr(args);
@@ -144,6 +153,8 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
             quote!(::core::concat!(::core::module_path!(), #suffix))
         }
     };
+    let new_runner = quote_spanned!(ret_span=>
+        ::errguard::__private::Runner::<#error_ty>::new(#name, &#policy));
     let retry_if = args.retry_if.as_ref().map(|setting| {
         let predicate = &setting.tokens;
         quote_spanned!(setting.tokens.span()=> let #runner = #runner.retry_if(#predicate);)
@@ -170,24 +181,26 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
     let where_clause = &sig.generics.where_clause;
     let output = match &sig.output {
         ReturnType::Type(arrow, _) => {
-            quote!(#arrow ::core::result::Result<#ok_ty, ::errguard::ActorFailure>)
+            let output = quote_spanned!(ret_span=>
+                ::core::result::Result<#ok_ty, ::errguard::ActorFailure>);
+            quote!(#arrow #output)
         }
         ReturnType::Default => unreachable!("checked in valid"),
     };
 
-    quote! {
-        #(#attrs)*
-        #vis #asyncness fn #ident #generics (#(#wrapper_inputs),*) #output #where_clause {
-            #size_check
+    // The body is spanned at the return type: when that is not a `Result`, every obligation
+    // that fails because of it lands on the same tokens and rustc shows one message.
+    let body = quote_spanned! {ret_span=>
+    #size_check
             let #policy: ::errguard::__private::RetryPolicy = #policy_expr;
-            let #runner = ::errguard::__private::Runner::<#error_ty>::new(#name, &#policy);
+            let #runner = #new_runner;
             let #runner = {
                 #[allow(unused_imports)]
                 use ::errguard::__private::{
                     HonourRetryAfter as _, IgnoreRetryAfter as _, MeasureFootprint as _,
                     MeasureNothing as _,
                 };
-                let #probe = ::errguard::__private::Probe::<#error_ty>::new();
+                let #probe = #new_probe;
                 let #runner = (&#probe).errguard_measure(#runner);
                 (&#probe).errguard_retry_after(#runner)
             };
@@ -199,9 +212,19 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
                     #attempt_future
                 })
                 .await
+    };
+    quote! {
+        #(#attrs)*
+        #vis #asyncness fn #ident #generics (#(#wrapper_inputs),*) #output #where_clause {
+            #body
         }
         #sibling
     }
+}
+
+/// `attempt::<R, _>(future)`, spanned at the return type `R` (see the projections above).
+fn attempt_fn(ret: &Type, future: TokenStream) -> TokenStream {
+    quote_spanned!(ret.span()=> ::errguard::__private::attempt::<#ret, _>(#future))
 }
 
 /// The wrapper-side handling of one input. `binding` is the user's pattern when the attempt
@@ -214,12 +237,16 @@ fn hold(
     attempt: &Ident,
     binding: Option<&Pat>,
 ) -> Held {
-    let span = span_of.span();
+    // Located at the user's argument, resolved like the macro's own locals: a trait error on
+    // the argument (not `Clone`) points at the argument.
+    let located = span_of.span().resolved_at(Span::mixed_site());
     let value_name = format_ident!("{}_value", slot);
     let (setup, per_attempt, in_future, value, leased) = match passing {
         Passing::Owned => {
-            let take = quote_spanned! {span=>
-                ::errguard::__private::arg_for_attempt(&mut #slot, #attempt)
+            let slot_here = Ident::new(&slot.to_string(), located);
+            let attempt_here = Ident::new(&attempt.to_string(), located);
+            let take = quote_spanned! {located=>
+                ::errguard::__private::arg_for_attempt(&mut #slot_here, #attempt_here)
             };
             (
                 quote!(let mut #slot = ::core::option::Option::Some(#param);),
@@ -331,9 +358,8 @@ fn policy_expr(args: &ActorArgs) -> TokenStream {
     let mut expr = match &args.policy {
         Some(setting) => {
             let given = &setting.tokens;
-            let source =
-                quote_spanned!(setting.tokens.span()=> ::errguard::__private::PolicySource);
-            quote!(<_ as #source>::into_policy(#given))
+            quote_spanned!(setting.tokens.span()=>
+                ::errguard::__private::PolicySource::into_policy(#given))
         }
         None => quote!(::errguard::__private::RetryPolicy::new()),
     };

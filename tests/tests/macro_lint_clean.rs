@@ -1,0 +1,123 @@
+//! The expansion of `#[retryable_actor]` is lint-clean: this file denies warnings, `clippy::all`
+//! and `clippy::pedantic`, and uses every argument and every receiver/argument shape.
+#![deny(warnings, clippy::all, clippy::pedantic)]
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use errguard::{Footprint, RetryPolicy, retryable_actor};
+
+/// A measured error.
+#[derive(Debug, Footprint)]
+pub struct Failure {
+    body: Vec<u8>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "failed with {} bytes", self.body.len())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+fn transient(error: &Failure) -> bool {
+    error.body.is_empty()
+}
+
+static POLICY: LazyLock<RetryPolicy> =
+    LazyLock::new(|| RetryPolicy::new().min_backoff(Duration::ZERO));
+
+/// Every argument at once.
+///
+/// # Errors
+///
+/// When every attempt fails.
+#[retryable_actor(
+    max_retries = 2,
+    min_backoff = "1ms",
+    max_backoff = "1s",
+    factor = 1.5,
+    max_elapsed = "1m",
+    timeout = "5s",
+    jitter = "full",
+    max_error_size = 64,
+    max_error_heap = "1MiB",
+    max_report_len = 256,
+    retry_if = transient,
+    retry_panics = true,
+    on_oversize = "retry",
+    name = "lint::everything",
+)]
+pub async fn everything(id: u32, tag: String, (a, b): (u8, u8)) -> Result<String, Failure> {
+    tokio::task::yield_now().await;
+    if id == 0 {
+        Err(Failure { body: Vec::new() })
+    } else {
+        Ok(format!("{tag}{a}{b}"))
+    }
+}
+
+/// A policy expression with an override.
+///
+/// # Errors
+///
+/// When every attempt fails.
+#[retryable_actor(policy = &POLICY, max_retries = 1)]
+pub async fn with_policy(mut items: Vec<u8>) -> std::io::Result<usize> {
+    items.push(1);
+    tokio::task::yield_now().await;
+    Ok(items.len())
+}
+
+/// A stateful actor.
+pub struct Worker {
+    done: u32,
+}
+
+impl Worker {
+    /// `&mut self` and a `&mut` argument.
+    ///
+    /// # Errors
+    ///
+    /// When every attempt fails.
+    #[retryable_actor(max_retries = 1, min_backoff = "1ms")]
+    pub async fn step(&mut self, out: &mut Vec<u32>) -> Result<u32, Failure> {
+        self.done += 1;
+        out.push(self.done);
+        tokio::task::yield_now().await;
+        Ok(self.done)
+    }
+
+    /// `&self` and a generic argument.
+    ///
+    /// # Errors
+    ///
+    /// When every attempt fails.
+    #[retryable_actor(max_retries = 1)]
+    pub async fn show<T>(&self, value: &T) -> Result<String, Failure>
+    where
+        T: std::fmt::Display + Sync,
+    {
+        tokio::task::yield_now().await;
+        Ok(format!("{value}{}", self.done))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn lint_clean_actors_run() {
+    assert_eq!(everything(1, "t".to_owned(), (1, 2)).await.unwrap(), "t12");
+    assert_eq!(
+        everything(0, String::new(), (0, 0))
+            .await
+            .unwrap_err()
+            .attempts(),
+        3
+    );
+    assert_eq!(with_policy(vec![0]).await.unwrap(), 2);
+    let mut worker = Worker { done: 0 };
+    let mut out = Vec::new();
+    assert_eq!(worker.step(&mut out).await.unwrap(), 1);
+    assert_eq!(out, [1]);
+    assert_eq!(worker.show(&"n").await.unwrap(), "n1");
+}

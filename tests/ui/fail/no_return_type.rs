@@ -1,0 +1,6 @@
+#[errguard::retryable_actor]
+async fn fetch(id: u32) {
+    let _ = id;
+}
+
+fn main() {}

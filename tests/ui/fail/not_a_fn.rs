@@ -1,0 +1,4 @@
+#[errguard::retryable_actor]
+struct Actor;
+
+fn main() {}

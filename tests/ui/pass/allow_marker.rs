@@ -1,0 +1,32 @@
+#[errguard::allow(payload-in-error, reason = "bodies are capped at 4 KiB upstream")]
+#[derive(Debug, Clone)]
+pub struct Rejected {
+    pub body: Vec<u8>,
+}
+
+#[errguard::allow]
+#[derive(Debug)]
+pub enum FetchError {
+    #[errguard::allow(payload-in-error, "large-error", reason = "kept for the audit log")]
+    Status { code: u16, body: Vec<u8> },
+    Io(#[errguard::allow(foreign-error, reason = "std::io::Error is small")] std::io::Error),
+    Timeout,
+}
+
+#[errguard::allow]
+pub union Raw {
+    #[errguard::allow(large-error, reason = "plain bytes")]
+    pub bytes: [u8; 8],
+    pub word: u64,
+}
+
+fn main() {
+    let rejected = Rejected { body: vec![1, 2] }.clone();
+    assert_eq!(rejected.body.len(), 2);
+    let status = FetchError::Status { code: 500, body: vec![] };
+    assert!(format!("{status:?}").contains("500"));
+    let _ = (FetchError::Io(std::io::Error::other("x")), FetchError::Timeout);
+    let raw = Raw { word: 0 };
+    // SAFETY: both fields are plain bytes.
+    assert_eq!(unsafe { raw.bytes }, [0; 8]);
+}
