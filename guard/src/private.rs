@@ -115,8 +115,7 @@ impl<T: ?Sized> Drop for MutLease<'_, '_, T> {
 
 /// One attempt's future. Fixes the output type of the attempt's `async` block to the actor's
 /// declared return type `R`, so `?` and `return` inside the body infer as they do in the
-/// original function, and reads `R` as a plain `Result` (so an `R` that is not one is a single
-/// error at the return type).
+/// original function, and reads `R` as a plain `Result`.
 #[inline(always)]
 pub async fn attempt<R: ResultParts, F: Future<Output = R>>(future: F) -> Result<R::Ok, R::Err> {
     future.await.into_result()

@@ -27,8 +27,10 @@ use super::attr::{ActorArgs, JitterKind, OversizeKind};
 /// The default `max_error_size` (the lint's default too).
 const DEFAULT_MAX_ERROR_SIZE: u64 = 128;
 
-fn local(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
+/// One of the macro's own locals: invisible to the user's code (mixed-site hygiene), located
+/// at `at` (the return type) so diagnostics about the run point at user tokens.
+fn local(name: &str, at: Span) -> Ident {
+    Ident::new(name, at.resolved_at(Span::mixed_site()))
 }
 
 /// How the wrapper holds one input between attempts, and how an attempt gets it.
@@ -55,11 +57,11 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
     let error_ty = quote_spanned!(ret_span=> <#ret as ::errguard::__private::ResultParts>::Err);
     let ok_ty = quote_spanned!(ret_span=> <#ret as ::errguard::__private::ResultParts>::Ok);
 
-    let attempt = local("attempt");
+    let attempt = local("attempt", ret_span);
     let mut held = Vec::new();
     let mut wrapper_inputs = Vec::new();
     if let Some((receiver, passing)) = &actor.receiver {
-        let this = local("this");
+        let this = local("this", ret_span);
         let mut receiver = receiver.clone();
         if receiver.reference.is_none() {
             // `mut self` matters to the body (in the sibling method), not to the wrapper.
@@ -83,7 +85,7 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
                 ident,
                 ..
             }) => ident.clone(),
-            _ => local(&format!("arg{index}")),
+            _ => local(&format!("arg{index}"), ret_span),
         };
         let ty = &argument.ty;
         wrapper_inputs.push(quote!(#param_name: #ty));
@@ -92,7 +94,7 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
         } else {
             Some(&argument.pat)
         };
-        let slot = local(&format!("held{index}"));
+        let slot = local(&format!("held{index}"), ret_span);
         held.push(hold(
             argument.passing,
             &slot,
@@ -138,10 +140,10 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
         )
     };
 
-    let policy = local("policy");
+    let policy = local("policy", ret_span);
     let new_probe = quote_spanned!(ret_span=> ::errguard::__private::Probe::<#error_ty>::new());
-    let runner = local("runner");
-    let probe = local("probe");
+    let runner = local("runner", ret_span);
+    let probe = local("probe", ret_span);
     let policy_expr = policy_expr(args);
     let name = match &args.name {
         Some(setting) => {
@@ -213,11 +215,10 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
                 })
                 .await
     };
+    let block = quote_spanned!(ret_span=> { #body });
     quote! {
         #(#attrs)*
-        #vis #asyncness fn #ident #generics (#(#wrapper_inputs),*) #output #where_clause {
-            #body
-        }
+        #vis #asyncness fn #ident #generics (#(#wrapper_inputs),*) #output #where_clause #block
         #sibling
     }
 }

@@ -20,7 +20,16 @@ pub union Raw {
     pub word: u64,
 }
 
+/// Below `#[derive]` works too: the derive leaves the item's remaining attributes in place.
+#[derive(Debug, Clone)]
+#[errguard::allow]
+pub struct Below {
+    #[errguard::allow(payload-in-error, reason = "tiny")]
+    pub body: Vec<u8>,
+}
+
 fn main() {
+    assert_eq!(Below { body: vec![3] }.clone().body, [3]);
     let rejected = Rejected { body: vec![1, 2] }.clone();
     assert_eq!(rejected.body.len(), 2);
     let status = FetchError::Status { code: 500, body: vec![] };
