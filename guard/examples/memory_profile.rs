@@ -103,6 +103,9 @@ struct Args {
     /// Failed attempts in each log-bomb case.
     #[arg(long, default_value_t = 4)]
     log_attempts: u32,
+    /// One log-bomb case, in this process (what `--runner log-bomb` runs in each child).
+    #[arg(long, value_enum, hide = true)]
+    log_case: Option<LogCase>,
 }
 
 impl Args {
@@ -320,32 +323,43 @@ struct Sample {
     attempts: u64,
 }
 
-/// A thread that samples RSS and the attempt counter every `interval` until stopped.
+/// A thread that samples RSS and the attempt counter every `interval` until stopped, or until
+/// `done` says the run is over.
 struct Sampler {
     stop: Arc<AtomicBool>,
     thread: std::thread::JoinHandle<Vec<Sample>>,
 }
 
 impl Sampler {
-    fn start(interval: Duration, started: Instant) -> Self {
+    fn sample(started: Instant) -> Sample {
+        Sample {
+            t_ms: started.elapsed().as_millis() as u64,
+            rss_mib: rss_bytes() as f64 / MIB as f64,
+            attempts: ATTEMPTS.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Takes the first sample (the baseline) on the calling thread, then starts the thread.
+    fn start(
+        interval: Duration,
+        started: Instant,
+        done: impl Fn() -> bool + Send + 'static,
+    ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
+        let first = Self::sample(started);
         let thread = std::thread::spawn(move || {
-            let mut samples = Vec::new();
-            let mut next = started;
+            let mut samples = vec![first];
+            let mut next = started + interval;
             loop {
-                samples.push(Sample {
-                    t_ms: started.elapsed().as_millis() as u64,
-                    rss_mib: rss_bytes() as f64 / MIB as f64,
-                    attempts: ATTEMPTS.load(Ordering::Relaxed),
-                });
-                if flag.load(Ordering::Relaxed) {
-                    return samples;
-                }
-                next += interval;
                 if let Some(wait) = next.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
+                next += interval;
+                if flag.load(Ordering::Relaxed) || done() {
+                    return samples;
+                }
+                samples.push(Self::sample(started));
             }
         });
         Self { stop, thread }
@@ -405,6 +419,8 @@ struct Summary {
     min: f64,
     max: f64,
     mean: f64,
+    /// The lowest RSS after the warm-up: what stays alive between attempts.
+    floor: f64,
     /// How much the running level rose from second 5 to the end (see [`growth`]).
     growth: f64,
     attempts: u64,
@@ -446,9 +462,15 @@ fn window(samples: &[Sample], from_ms: u64, to_ms: u64) -> Vec<f64> {
 /// RSS rises and falls by whole payloads while attempts build them, so one sample against
 /// another measures the phase of the actors, not what accumulates; means over windows of many
 /// attempts do not.
+/// The end of the warm-up: second 5, or the first fifth of a run shorter than 25 s.
+fn warm_up_ms(samples: &[Sample]) -> u64 {
+    let end = samples.last().map_or(0, |s| s.t_ms);
+    if end >= 25_000 { 5_000 } else { end / 5 }
+}
+
 fn growth(samples: &[Sample]) -> f64 {
     let end = samples.last().map_or(0, |s| s.t_ms);
-    let warm = if end >= 25_000 { 5_000 } else { end / 5 };
+    let warm = warm_up_ms(samples);
     let quarter = (end - warm) / 4;
     let early = window(samples, warm, warm + quarter);
     let late = window(samples, end - quarter, end + 1);
@@ -473,6 +495,7 @@ fn summarize(runner: &str, samples: &[Sample], capped_at_ms: Option<u64>) -> Sum
         min: min_of(&rss),
         max: max_of(&rss),
         mean: mean_of(&rss),
+        floor: min_of(&window(samples, warm_up_ms(samples), u64::MAX)),
         growth: growth(samples),
         attempts: last.attempts,
         attempts_per_s: if seconds > 0.0 {
@@ -527,7 +550,8 @@ fn markdown_table(summaries: &[Summary], payload_mib: u64, actors: usize) -> Str
         ("min (MiB)".into(), Vec::new()),
         ("max (MiB)".into(), Vec::new()),
         ("mean (MiB)".into(), Vec::new()),
-        ("(max − baseline) / (payload × actors)".into(), Vec::new()),
+        ("floor after second 5 (MiB)".into(), Vec::new()),
+        ("max − baseline, in payloads per actor".into(), Vec::new()),
         ("growth, second 5 → end (MiB)".into(), Vec::new()),
         ("attempts".into(), Vec::new()),
         ("attempts/s".into(), Vec::new()),
@@ -544,6 +568,7 @@ fn markdown_table(summaries: &[Summary], payload_mib: u64, actors: usize) -> Str
             format!("{:.0}", s.min),
             format!("{:.0}", s.max),
             format!("{:.0}", s.mean),
+            format!("{:.0}", s.floor),
             format!("{:.2}", (s.max - s.baseline) / per_actor),
             format!("{:+.1}", s.growth),
             s.attempts.to_string(),
@@ -634,7 +659,7 @@ fn log_bomb_table(cases: &[LogBomb], payload_mib: u64) -> String {
         let _ = writeln!(
             text,
             "| {} | {} | {} | {} | {:.0} |",
-            c.case,
+            LogCase::from_id(&c.case).map_or(c.case.as_str(), |case| case.label()),
             c.attempts,
             c.log_bytes,
             c.log_bytes / c.attempts.max(1),
@@ -662,7 +687,6 @@ fn run_memory(args: &Args, runner: RunnerKind) -> Result<Summary, Box<dyn Error>
     tracing::subscriber::set_global_default(sink.subscriber())?;
     let rt = runtime();
     let started = Instant::now();
-    let sampler = Sampler::start(Duration::from_millis(args.sample_ms), started);
     let job = Arc::new(Job {
         payload_bytes: args.payload_bytes(),
         deadline: started + Duration::from_secs_f64(args.seconds),
@@ -670,6 +694,11 @@ fn run_memory(args: &Args, runner: RunnerKind) -> Result<Summary, Box<dyn Error>
         capped: AtomicBool::new(false),
         capped_at_ms: AtomicU64::new(0),
         started,
+    });
+    // The samples cover the retrying, up to the deadline or the cap; not the tear-down.
+    let watched = Arc::clone(&job);
+    let sampler = Sampler::start(Duration::from_millis(args.sample_ms), started, move || {
+        watched.capped.load(Ordering::Relaxed) || Instant::now() >= watched.deadline
     });
     let before = errguard::stats::snapshot();
     rt.block_on(async {
@@ -732,95 +761,125 @@ fn run_memory(args: &Args, runner: RunnerKind) -> Result<Summary, Box<dyn Error>
 // The log bomb
 // ------------------------------------------------------------------------------------------
 
-/// errguard with the log bomb's short schedule: `log_attempts` failed attempts in all.
-#[errguard::retryable_actor(
-    max_retries = 3,
-    min_backoff = "1ms",
-    max_backoff = "1ms",
-    jitter = "none",
-    max_report_len = 1024,
-    name = "log-bomb"
-)]
+/// The log-bomb cases: the same failing attempt, logged three ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogCase {
+    /// errguard's own WARN event per failed attempt (a bounded report), plus its final ERROR.
+    Errguard,
+    /// A hand-written loop logging `tracing::warn!(error = ?err)` per failed attempt.
+    NaiveDebug,
+    /// backon with `notify` logging `?err` (as backon's docs do) and the final error logged too.
+    BackonDebug,
+}
+
+impl LogCase {
+    const ALL: [LogCase; 3] = [LogCase::Errguard, LogCase::NaiveDebug, LogCase::BackonDebug];
+
+    fn id(self) -> &'static str {
+        match self {
+            LogCase::Errguard => "errguard",
+            LogCase::NaiveDebug => "naive-debug",
+            LogCase::BackonDebug => "backon-debug",
+        }
+    }
+
+    fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|case| case.id() == id)
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            LogCase::Errguard => "errguard: its WARN event per attempt (bounded report)",
+            LogCase::NaiveDebug => "naive: `tracing::warn!(error = ?err)` per attempt",
+            LogCase::BackonDebug => "backon: `notify` logging `?err`, final error logged",
+        }
+    }
+}
+
+/// Failed attempts per log-bomb case; read by [`log_bomb_policy`].
+static LOG_ATTEMPTS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(4);
+
+/// The log bomb's schedule: `--log-attempts` attempts, 1 ms apart.
+fn log_bomb_policy() -> errguard::RetryPolicy {
+    errguard::RetryPolicy::new()
+        .max_retries(LOG_ATTEMPTS.load(Ordering::Relaxed).saturating_sub(1))
+        .min_backoff(BACKOFF)
+        .max_backoff(BACKOFF)
+        .jitter(errguard::Jitter::None)
+        .max_report_len(1024)
+}
+
+/// errguard in the log bomb: the real attribute, with a policy built at run time.
+#[errguard::retryable_actor(policy = log_bomb_policy(), name = "log-bomb")]
 async fn errguard_log_actor(payload_bytes: u64) -> Result<(), PayloadError> {
     let number = ATTEMPTS.fetch_add(1, Ordering::Relaxed) + 1;
     Err(PayloadError::with_payload(number, payload_bytes))
 }
 
-/// Runs one case under a counting subscriber; returns the case's figures.
-fn log_case(
-    case: &str,
-    interval: Duration,
-    body: impl std::future::Future<Output = ()>,
-) -> LogBomb {
+/// Runs one log-bomb case in this process under a counting subscriber, sampling RSS.
+fn run_log_case(args: &Args, case: LogCase) -> LogBomb {
+    let payload = args.log_payload_mib * MIB;
+    let attempts = args.log_attempts.max(1);
+    LOG_ATTEMPTS.store(attempts, Ordering::Relaxed);
     let sink = CountingSink::default();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .expect("a Tokio runtime");
-    let attempts_before = ATTEMPTS.load(Ordering::Relaxed);
-    let baseline = rss_bytes() as f64 / MIB as f64;
-    let sampler = Sampler::start(interval, Instant::now());
-    tracing::subscriber::with_default(sink.subscriber(), || rt.block_on(body));
+    let started = Instant::now();
+    let sampler = Sampler::start(Duration::from_millis(5), started, || false);
+    tracing::subscriber::with_default(sink.subscriber(), || {
+        rt.block_on(async {
+            match case {
+                LogCase::Errguard => {
+                    let _ = errguard_log_actor(payload).await;
+                }
+                LogCase::NaiveDebug => {
+                    for _ in 0..attempts {
+                        let number = ATTEMPTS.fetch_add(1, Ordering::Relaxed) + 1;
+                        let err = PayloadError::with_payload(number, payload);
+                        tracing::warn!(error = ?err, "attempt failed, retrying");
+                        drop(err);
+                        tokio::time::sleep(BACKOFF).await;
+                    }
+                }
+                LogCase::BackonDebug => {
+                    use backon::{ConstantBuilder, Retryable};
+                    let backoff = ConstantBuilder::new()
+                        .with_delay(BACKOFF)
+                        .with_max_times(attempts as usize - 1);
+                    let result = (|| async {
+                        let number = ATTEMPTS.fetch_add(1, Ordering::Relaxed) + 1;
+                        Err::<(), _>(PayloadError::with_payload(number, payload))
+                    })
+                    .retry(backoff)
+                    .notify(|err: &PayloadError, _| {
+                        tracing::warn!(error = ?err, "attempt failed, retrying");
+                    })
+                    .await;
+                    if let Err(err) = result {
+                        tracing::error!(error = ?err, "gave up");
+                    }
+                }
+            }
+        });
+    });
     let samples = sampler.finish();
-    let peak = samples.iter().map(|s| s.rss_mib).fold(baseline, f64::max);
+    let baseline = samples.first().map_or(0.0, |s| s.rss_mib);
+    let peak = max_of(&samples.iter().map(|s| s.rss_mib).collect::<Vec<_>>());
     LogBomb {
-        case: case.to_owned(),
-        attempts: ATTEMPTS.load(Ordering::Relaxed) - attempts_before,
+        case: case.id().to_owned(),
+        attempts: ATTEMPTS.load(Ordering::Relaxed),
         log_bytes: sink.bytes(),
         peak_over_baseline: peak - baseline,
     }
 }
 
-fn run_log_bomb(args: &Args) -> Result<Vec<LogBomb>, Box<dyn Error>> {
-    let payload = args.log_payload_mib * MIB;
-    let attempts = args.log_attempts.max(1);
-    let interval = Duration::from_millis(args.sample_ms.min(10));
-    // errguard's actor is written for 4 attempts (max_retries = 3): keep it in step.
-    let errguard_runs = attempts.div_ceil(4);
-    let cases = vec![
-        log_case("errguard (bounded report)", interval, async move {
-            for _ in 0..errguard_runs {
-                let _ = errguard_log_actor(payload).await;
-            }
-        }),
-        log_case(
-            "naive: tracing::warn!(error = ?err)",
-            interval,
-            async move {
-                for _ in 0..attempts {
-                    let number = ATTEMPTS.fetch_add(1, Ordering::Relaxed) + 1;
-                    let err = PayloadError::with_payload(number, payload);
-                    tracing::warn!(error = ?err, "attempt failed, retrying");
-                    tokio::time::sleep(BACKOFF).await;
-                }
-            },
-        ),
-        log_case("backon + notify logging ?err", interval, async move {
-            use backon::{ConstantBuilder, Retryable};
-            let backoff = ConstantBuilder::new()
-                .with_delay(BACKOFF)
-                .with_max_times(attempts as usize - 1);
-            let _ = (|| async {
-                let number = ATTEMPTS.fetch_add(1, Ordering::Relaxed) + 1;
-                Err::<(), _>(PayloadError::with_payload(number, payload))
-            })
-            .retry(backoff)
-            .notify(|err: &PayloadError, _| {
-                tracing::warn!(error = ?err, "attempt failed, retrying");
-            })
-            .await;
-        }),
-    ];
-    for c in &cases {
-        println!(
-            "@logbomb case={} attempts={} log_bytes={} peak_over_baseline_mib={:.1}",
-            c.case.replace(' ', "_"),
-            c.attempts,
-            c.log_bytes,
-            c.peak_over_baseline
-        );
-    }
-    Ok(cases)
+fn log_bomb_line(c: &LogBomb) -> String {
+    format!(
+        "@logbomb case={} attempts={} log_bytes={} peak_over_baseline_mib={:.1}",
+        c.case, c.attempts, c.log_bytes, c.peak_over_baseline
+    )
 }
 
 fn parse_log_bomb_line(line: &str) -> Option<LogBomb> {
@@ -830,11 +889,24 @@ fn parse_log_bomb_line(line: &str) -> Option<LogBomb> {
             .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
     };
     Some(LogBomb {
-        case: field("case")?.replace('_', " "),
+        case: field("case")?.to_owned(),
         attempts: field("attempts")?.parse().ok()?,
         log_bytes: field("log_bytes")?.parse().ok()?,
         peak_over_baseline: field("peak_over_baseline_mib")?.parse().ok()?,
     })
+}
+
+/// Every log-bomb case, each in a fresh child process (a clean RSS baseline and a clean
+/// allocator: glibc keeps freed 8 MiB blocks in its heap once its mmap threshold has grown).
+fn run_log_bomb(args: &Args) -> Result<Vec<LogBomb>, Box<dyn Error>> {
+    let mut cases = Vec::new();
+    for case in LogCase::ALL {
+        let mut child_args = args.child_args(RunnerKind::LogBomb);
+        child_args.extend(["--log-case".to_owned(), case.id().to_owned()]);
+        let lines = run_child(&child_args, &format!("log bomb: {}", case.id()))?;
+        cases.extend(lines.iter().filter_map(|l| parse_log_bomb_line(l)));
+    }
+    Ok(cases)
 }
 
 /// A field of a `@summary` line.
@@ -890,6 +962,14 @@ fn draw_chart(
         .x_desc("seconds")
         .y_desc("RSS (MiB)")
         .label_style(("sans-serif", 16))
+        .x_label_formatter(&|x| {
+            if x_max >= 10.0 {
+                format!("{x:.0}")
+            } else {
+                format!("{x:.1}")
+            }
+        })
+        .y_label_formatter(&|y| format!("{y:.0}"))
         .axis_desc_style(("sans-serif", 18))
         .light_line_style(RGBColor(235, 235, 235))
         .draw()?;
@@ -939,11 +1019,11 @@ fn draw_chart(
 // `--runner all`: each runner in a fresh child process, then the tables, checks and chart
 // ------------------------------------------------------------------------------------------
 
-/// Runs this binary again with `runner`; forwards its output and returns its `@` lines.
-fn run_child(args: &Args, runner: RunnerKind) -> Result<Vec<String>, Box<dyn Error>> {
-    eprintln!("== {} ==", runner.name());
+/// Runs this binary again with `child_args`; forwards its output and returns its `@` lines.
+fn run_child(child_args: &[String], title: &str) -> Result<Vec<String>, Box<dyn Error>> {
+    eprintln!("== {title} ==");
     let mut child = Command::new(std::env::current_exe()?)
-        .args(args.child_args(runner))
+        .args(child_args)
         .stdout(Stdio::piped())
         .spawn()?;
     let stdout = child.stdout.take().expect("piped stdout");
@@ -958,7 +1038,7 @@ fn run_child(args: &Args, runner: RunnerKind) -> Result<Vec<String>, Box<dyn Err
     }
     let status = child.wait()?;
     if !status.success() {
-        return Err(format!("the `{}` run failed: {status}", runner.name()).into());
+        return Err(format!("the `{title}` run failed: {status}").into());
     }
     Ok(tagged)
 }
@@ -968,7 +1048,7 @@ fn run_all(args: &Args) -> Result<bool, Box<dyn Error>> {
     let mut series = Vec::new();
     let mut log_lines = Vec::new();
     for runner in RunnerKind::MEMORY {
-        let lines = run_child(args, runner)?;
+        let lines = run_child(&args.child_args(runner), runner.name())?;
         let summary_line = lines
             .iter()
             .find(|l| l.starts_with("@summary "))
@@ -989,11 +1069,7 @@ fn run_all(args: &Args) -> Result<bool, Box<dyn Error>> {
         summaries.push(summarize(runner.name(), &samples, capped));
         series.push((runner.name().to_owned(), samples));
     }
-    let bomb_lines = run_child(args, RunnerKind::LogBomb)?;
-    let bombs: Vec<LogBomb> = bomb_lines
-        .iter()
-        .filter_map(|l| parse_log_bomb_line(l))
-        .collect();
+    let bombs = run_log_bomb(args)?;
     std::fs::write(
         args.out.join("log_bomb.csv"),
         log_bomb_csv(&bombs, args.log_payload_mib),
@@ -1063,6 +1139,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             if !run_all(&args)? {
                 std::process::exit(1);
             }
+        }
+        RunnerKind::LogBomb if args.log_case.is_some() => {
+            let case = run_log_case(&args, args.log_case.expect("checked"));
+            println!("{}", log_bomb_line(&case));
         }
         RunnerKind::LogBomb => {
             let cases = run_log_bomb(&args)?;
@@ -1150,6 +1230,7 @@ mod tests {
         assert_eq!(s.attempts_per_s, 1.0);
         assert_eq!(s.seconds, 2.0);
         assert_eq!(s.capped_at, Some(1.5));
+        assert_eq!(s.floor, 20.0);
     }
 
     #[test]
@@ -1209,13 +1290,27 @@ mod tests {
 
     #[test]
     fn log_bomb_lines_round_trip() {
-        let line = "@logbomb case=naive:_tracing::warn!(error_=_?err) attempts=4 log_bytes=100 peak_over_baseline_mib=42.0";
-        let c = parse_log_bomb_line(line).unwrap();
-        assert_eq!(c.case, "naive: tracing::warn!(error = ?err)");
-        assert_eq!((c.attempts, c.log_bytes), (4, 100));
-        assert_eq!(c.peak_over_baseline, 42.0);
-        assert!(log_bomb_csv(std::slice::from_ref(&c), 8).ends_with(",8,4,100,25,42.0\n"));
-        assert!(log_bomb_table(&[c], 8).contains("| 4 | 100 | 25 | 42 |"));
+        let c = LogBomb {
+            case: "naive-debug".to_owned(),
+            attempts: 4,
+            log_bytes: 100,
+            peak_over_baseline: 42.0,
+        };
+        assert_eq!(parse_log_bomb_line(&log_bomb_line(&c)).as_ref(), Some(&c));
+        assert_eq!(parse_log_bomb_line("@summary x=1"), None);
+        assert!(
+            log_bomb_csv(std::slice::from_ref(&c), 8).ends_with("\nnaive-debug,8,4,100,25,42.0\n")
+        );
+        let table = log_bomb_table(std::slice::from_ref(&c), 8);
+        assert!(
+            table.contains(
+                "| naive: `tracing::warn!(error = ?err)` per attempt | 4 | 100 | 25 | 42 |"
+            ),
+            "{table}"
+        );
+        for case in LogCase::ALL {
+            assert_eq!(LogCase::from_id(case.id()), Some(case));
+        }
         assert_eq!(
             summary_field("@summary runner=x capped_at_ms=-", "capped_at_ms"),
             Some("-")
