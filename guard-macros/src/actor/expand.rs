@@ -16,6 +16,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{
     Attribute, FnArg, GenericParam, Ident, Pat, PatIdent, PatType, ReturnType, Signature, Type,
@@ -151,7 +152,7 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
             quote!(#name)
         }
         None => {
-            let suffix = format!("::{}", sig.ident);
+            let suffix = format!("::{}", sig.ident.unraw());
             quote!(::core::concat!(::core::module_path!(), #suffix))
         }
     };
