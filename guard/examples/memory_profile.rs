@@ -925,6 +925,7 @@ fn draw_chart(
     series: &[(String, Vec<Sample>)],
     title: &str,
     bound: Option<f64>,
+    notes: &[(f64, f64, String)],
 ) -> Result<(), Box<dyn Error>> {
     use plotters::prelude::*;
     use plotters::style::FontStyle;
@@ -974,23 +975,34 @@ fn draw_chart(
         .light_line_style(RGBColor(235, 235, 235))
         .draw()?;
 
-    let colours = [
-        RGBColor(0, 114, 178),   // errguard: blue
-        RGBColor(230, 159, 0),   // naive-hold: orange
-        RGBColor(213, 94, 0),    // naive-history: vermilion
-        RGBColor(0, 158, 115),   // backon: green
-        RGBColor(204, 121, 167), // others: purple
-    ];
-    for (i, (name, samples)) in series.iter().enumerate() {
-        let colour = colours[i.min(colours.len() - 1)];
-        let style = ShapeStyle::from(colour).stroke_width(if name == "errguard" { 3 } else { 2 });
+    let colour_of = |name: &str| match name {
+        "errguard" => RGBColor(0, 114, 178),     // blue
+        "naive-hold" => RGBColor(230, 159, 0),   // orange
+        "naive-history" => RGBColor(213, 94, 0), // vermilion
+        "backon" => RGBColor(0, 158, 115),       // green
+        _ => RGBColor(204, 121, 167),            // purple
+    };
+    // errguard last, so it is drawn on top of the lines it shares its band with.
+    let mut order: Vec<&(String, Vec<Sample>)> = series.iter().collect();
+    order.sort_by_key(|(name, _)| name == "errguard");
+    for (name, samples) in order {
+        let style = ShapeStyle::from(colour_of(name)).stroke_width(2);
         chart
             .draw_series(LineSeries::new(
                 samples.iter().map(|s| (s.t_ms as f64 / 1000.0, s.rss_mib)),
                 style,
             ))?
             .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 24, y)], style.stroke_width(4))
+            });
+    }
+    for (x, y, text) in notes {
+        chart.draw_series(std::iter::once(Text::new(
+            text.clone(),
+            (*x, *y),
+            ("sans-serif", 16).into_font().color(&RGBColor(60, 60, 60)),
+        )))?;
     }
     if let Some(bound) = bound {
         let grey = ShapeStyle::from(RGBColor(120, 120, 120)).stroke_width(1);
@@ -1083,7 +1095,24 @@ fn run_all(args: &Args) -> Result<bool, Box<dyn Error>> {
         "RSS of {} actors retried every 1 ms, each error holding {} MiB",
         args.actors, args.payload_mib
     );
-    draw_chart(&args.chart, &series, &title, bound)?;
+    let notes: Vec<(f64, f64, String)> = summaries
+        .iter()
+        .zip(&series)
+        .filter_map(|(summary, (_, samples))| {
+            let last = samples.last()?;
+            summary.capped_at.map(|_| {
+                (
+                    last.t_ms as f64 / 1000.0 + 0.2,
+                    last.rss_mib,
+                    format!(
+                        "{}: stopped at the {} MiB cap",
+                        summary.runner, args.cap_mib
+                    ),
+                )
+            })
+        })
+        .collect();
+    draw_chart(&args.chart, &series, &title, bound, &notes)?;
 
     println!();
     println!(
@@ -1355,7 +1384,14 @@ mod tests {
                 samples(&[(0, 10.0), (1000, 900.0)]),
             ),
         ];
-        draw_chart(&path, &series, "test", Some(150.0)).unwrap();
+        draw_chart(
+            &path,
+            &series,
+            "test",
+            Some(150.0),
+            &[(0.5, 900.0, "a note".into())],
+        )
+        .unwrap();
         assert!(std::fs::metadata(&path).unwrap().len() > 1000);
         let _ = std::fs::remove_dir_all(dir);
     }
