@@ -68,7 +68,9 @@ impl fmt::Display for FailureKind {
 pub struct ActorFailure {
     pub(crate) kind: FailureKind,
     pub(crate) attempts: u32,
-    pub(crate) report: ErrorReport,
+    // Boxed so that `Result<T, ActorFailure>` stays small (clippy's `result_large_err` and
+    // errguard's own `large-inline` rule): the report is only built on failure anyway.
+    pub(crate) report: Box<ErrorReport>,
     pub(crate) error: Option<Box<dyn Error + Send + Sync + 'static>>,
 }
 
@@ -157,5 +159,16 @@ impl fmt::Debug for ActorFailure {
 impl Error for ActorFailure {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         self.error.as_deref().map(|e| e as &(dyn Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_is_small_enough_to_return_by_value() {
+        // The same limit `#[retryable_actor]` and the lint apply to error types.
+        assert!(std::mem::size_of::<ActorFailure>() <= 32);
     }
 }

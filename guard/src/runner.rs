@@ -445,7 +445,7 @@ where
         ActorFailure {
             kind,
             attempts: attempt.number,
-            report,
+            report: Box::new(report),
             error: kept,
         }
     }
@@ -460,7 +460,7 @@ where
         ActorFailure {
             kind: FailureKind::InvalidPolicy,
             attempts: 0,
-            report: ErrorReport {
+            report: Box::new(ErrorReport {
                 actor: self.name.to_owned(),
                 attempt: 0,
                 max_retries: self.policy.max_retries,
@@ -472,7 +472,7 @@ where
                 inline_size: 0,
                 oversize: false,
                 next_delay: None,
-            },
+            }),
             error: None,
         }
     }
