@@ -205,7 +205,7 @@ where
         if let Err(problem) = self.policy.check() {
             return Err(self.invalid_policy(&problem));
         }
-        let span = tracing::warn_span!("actor", actor = self.name, attempt = tracing::field::Empty);
+        let span = tracing::warn_span!("actor", actor = self.name);
         self.run_attempts(&mut attempt_fn, &span)
             .instrument(span.clone())
             .await
@@ -229,13 +229,17 @@ where
                 number,
                 max_retries: policy.max_retries,
             };
-            span.record("attempt", number);
+            // A span per attempt, not a field recorded on the call's span: subscribers append
+            // recorded values, so a long-retrying actor's span text would grow without bound.
+            let attempt_span = tracing::warn_span!(parent: span, "attempt", attempt = number);
             stats::attempt_started();
             let budget_left = policy
                 .max_elapsed
                 .zip(started)
                 .map(|(budget, started)| budget.saturating_sub(started.elapsed()));
-            let outcome = run_one(attempt_fn(attempt), policy.attempt_timeout, budget_left).await;
+            let outcome = run_one(attempt_fn(attempt), policy.attempt_timeout, budget_left)
+                .instrument(attempt_span)
+                .await;
             let failed = match outcome {
                 Outcome::Succeeded(value) => return Ok(value),
                 Outcome::Failed(error) => self.assess_error(error, attempt),

@@ -84,4 +84,30 @@ async fn events_carry_the_documented_fields_and_stay_bounded() {
         "log output grew with the error: {} bytes",
         text.len()
     );
+
+    // A long-retrying actor: the attempt number lives in a span per attempt, so an event from
+    // attempt 40 carries one `attempt=` and its line is as long as attempt 1's (give or take
+    // the digits), instead of listing every earlier attempt.
+    captured.0.lock().unwrap().clear();
+    let policy = RetryPolicy::new()
+        .max_retries(39)
+        .min_backoff(Duration::ZERO)
+        .jitter(Jitter::None);
+    let _ = errguard::run("long", &policy, |attempt| async move {
+        tracing::info!(n = attempt.number(), "working");
+        Err::<(), _>(fmt::Error)
+    })
+    .await;
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let working: Vec<&str> = text.lines().filter(|l| l.contains("working")).collect();
+    assert_eq!(working.len(), 40);
+    for line in &working {
+        assert_eq!(line.matches("attempt=").count(), 1, "{line}");
+    }
+    assert!(
+        working[39].contains("attempt{attempt=40}"),
+        "{}",
+        working[39]
+    );
+    assert!(working[39].len() <= working[0].len() + 4);
 }
