@@ -70,7 +70,7 @@ impl Rule {
 
     /// Where the rule is documented.
     pub fn doc_path(self) -> String {
-        format!("lint-cli/docs/rules/{}.md", self.id())
+        format!("docs/rules/{}.md", self.id())
     }
 }
 
