@@ -170,9 +170,9 @@ impl std::fmt::Display for CheckError {
 
 impl std::error::Error for CheckError {}
 
-/// Stack size of the parsing threads: `syn` recurses, and nesting is only bounded by
-/// [`parse::MAX_DEPTH`].
-const STACK_SIZE: usize = 64 * 1024 * 1024;
+/// Stack size of the parsing threads (and of the stack [`index_source`] grows): `syn` recurses,
+/// and nesting is only bounded by [`parse::MAX_DEPTH`].
+pub const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// The outcome of phase 1 for one file.
 struct Scanned {
@@ -261,8 +261,29 @@ pub fn check_sources(sources: &[(&str, &str)], config: &Config) -> Report {
     report
 }
 
-/// Phase 1 for one source text: parse items and build the index. Never panics.
+/// Phase 1 for one source text: parse items and build the index. Never panics, and safe to call
+/// from a thread with a small stack: `syn` recurses once per nesting level (up to
+/// [`parse::MAX_DEPTH`], some 30 KiB a level in a debug build), so when less than
+/// [`STACK_RED_ZONE`] is left the parse runs on a freshly allocated [`STACK_SIZE`] stack.
+///
+/// ```
+/// let deep = format!("pub struct E {{ f: {}u8{} }}", "(".repeat(200), ")".repeat(200));
+/// // On a default 2 MiB thread, where syn alone would overflow in a debug build.
+/// let index = std::thread::spawn(move || errguard_lint::index_source(&deep).is_ok())
+///     .join()
+///     .unwrap();
+/// assert!(index);
+/// ```
 pub fn index_source(text: &str) -> Result<index::FileIndex, parse::ParseFailure> {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SIZE, || {
+        index_source_on_this_stack(text)
+    })
+}
+
+/// Below this much free stack, [`index_source`] moves to a new stack.
+pub const STACK_RED_ZONE: usize = 16 * 1024 * 1024;
+
+fn index_source_on_this_stack(text: &str) -> Result<index::FileIndex, parse::ParseFailure> {
     let result = std::panic::catch_unwind(|| parse::parse_items(text).map(index::index));
     // Spans are only needed while indexing; free this thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
