@@ -3,8 +3,12 @@
 //! [`check`] walks the given paths (respecting `.gitignore`, skipping cargo `target/` folders),
 //! parses every `.rs` file in parallel into a compact [`index::FileIndex`] (items only: function
 //! bodies stay token streams), resolves names across the whole scan, and runs the [`Rule`]s on
-//! every error type. It returns a [`Report`]; the [`output`] module renders it. The library never
-//! prints.
+//! every error type. It returns a [`Report`]; the [`output`] module renders it (human, JSON,
+//! SARIF 2.1.0 for code scanning, GitHub workflow commands). The library never prints.
+//!
+//! Every [`Finding`] has a [`fingerprint`](mod@fingerprint) that survives line moves and
+//! unrelated edits; [`baseline`] uses it to accept today's findings and fail only on new ones.
+//! [`rule_docs`] holds each rule's documentation (`cargo errguard explain RULE`).
 //!
 //! ```
 //! use errguard_lint::{Config, Rule, check_sources};

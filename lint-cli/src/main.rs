@@ -2,8 +2,9 @@
 //! `cargo errguard explain [RULE]`: prints a rule's documentation, or lists the rules.
 //!
 //! Works as `cargo errguard check` (cargo passes `errguard` first), as `cargo-errguard check`, and
-//! through `cargo run -p errguard-lint -- check`. Exit codes: 0 nothing at a failing level, 1
-//! findings at a failing level, 2 could not run.
+//! through `cargo run -p errguard-lint -- check`. Exit codes: 0 nothing at a failing level (or
+//! `--write-baseline` done), 1 findings at a failing level (after `--baseline`), 2 could not run
+//! (usage, a missing or malformed baseline, a report or baseline that cannot be written).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -307,7 +307,7 @@ fn output_writes_the_report_to_a_file() {
 }
 
 #[test]
-fn github_format_exit_codes() {
+fn github_and_sarif_exit_codes() {
     let t = TempDir::new("github");
     t.write("src/lib.rs", ERRORS);
     let o = run(t.path(), &["check", "--format", "github", "src"]);
@@ -329,6 +329,15 @@ fn github_format_exit_codes() {
     let o = run(c.path(), &["check", "--format", "github", "src"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(stdout(&o), "");
+    let o = run(c.path(), &["check", "--format", "sarif", "src"]);
+    assert_eq!(o.status.code(), Some(0));
+    let log = json(&o);
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    assert_eq!(
+        log["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    assert_eq!(schema_errors(&sarif_schema(), &log), Vec::<String>::new());
     let o = run(c.path(), &["check", "--format", "yaml", "src"]);
     assert_eq!(o.status.code(), Some(2));
 }
