@@ -166,11 +166,15 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
+        let n = b.findings.len();
         eprintln!(
-            "errguard: wrote {} baseline entries to {} ({} files not checked)",
-            b.findings.len(),
+            "errguard: wrote {n} baseline {} to {} ({} not checked)",
+            if n == 1 { "entry" } else { "entries" },
             path.display(),
-            report.errors.len()
+            match report.errors.len() {
+                1 => "1 file".to_string(),
+                e => format!("{e} files"),
+            }
         );
         return ExitCode::SUCCESS;
     }

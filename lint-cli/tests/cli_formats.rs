@@ -118,8 +118,12 @@ fn sarif_snapshot_on_the_fixtures() {
     let run = &mut v["runs"][0];
     // The only absolute path and the only version-dependent values.
     let base = &mut run["originalUriBaseIds"]["%SRCROOT%"]["uri"];
-    let root = format!("file://{}/", workspace().display());
-    assert_eq!(base.as_str(), Some(root.as_str()));
+    // An absolute `file://` URI of the scan root (percent-encoded, so not compared verbatim).
+    let root = base.as_str().unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
     *base = "[root]".into();
     let driver = &mut run["tool"]["driver"];
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
@@ -351,7 +355,10 @@ fn baselines_accept_todays_findings_and_fail_on_new_ones() {
         &["check", "--write-baseline", "errguard-baseline.json", "src"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("wrote 1 baseline entries to errguard-baseline.json"));
+    assert!(
+        stderr(&o)
+            .contains("wrote 1 baseline entry to errguard-baseline.json (0 files not checked)")
+    );
     let b: Value = serde_json::from_str(&t.read("errguard-baseline.json")).unwrap();
     assert_eq!(b["version"], 1);
     let entries = b["findings"].as_array().unwrap();
