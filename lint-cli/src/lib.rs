@@ -3,8 +3,12 @@
 //! [`check`] walks the given paths (respecting `.gitignore`, skipping cargo `target/` folders),
 //! parses every `.rs` file in parallel into a compact [`index::FileIndex`] (items only: function
 //! bodies stay token streams), resolves names across the whole scan, and runs the [`Rule`]s on
-//! every error type. It returns a [`Report`]; the [`output`] module renders it. The library never
-//! prints.
+//! every error type. It returns a [`Report`]; the [`output`] module renders it (human, JSON,
+//! SARIF 2.1.0 for code scanning, GitHub workflow commands). The library never prints.
+//!
+//! Every [`Finding`] has a [`fingerprint`](mod@fingerprint) that survives line moves and
+//! unrelated edits; [`baseline`] uses it to accept today's findings and fail only on new ones.
+//! [`rule_docs`] holds each rule's documentation (`cargo errguard explain RULE`).
 //!
 //! ```
 //! use errguard_lint::{Config, Rule, check_sources};
@@ -23,11 +27,14 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub mod baseline;
+pub mod fingerprint;
 pub mod index;
 pub mod known;
 pub mod output;
 pub mod parse;
 pub mod resolve;
+pub mod rule_docs;
 pub mod rules;
 pub mod ty;
 mod walk;
@@ -99,6 +106,9 @@ pub struct Finding {
     pub returned_by: usize,
     /// The source line, for rendering.
     pub source_line: Option<String>,
+    /// Stable identity across line moves and unrelated edits, for baselines and SARIF (see
+    /// [`fingerprint`](mod@fingerprint)): 16 hex digits.
+    pub fingerprint: String,
 }
 
 /// A file that could not be checked.
@@ -138,6 +148,9 @@ pub struct Report {
     pub errors: Vec<FileError>,
     /// Totals.
     pub summary: Summary,
+    /// What `--baseline` removed and which of its entries are stale, when one was applied
+    /// ([`baseline::Baseline::apply`]).
+    pub baseline: Option<baseline::Outcome>,
 }
 
 impl Report {
@@ -381,6 +394,7 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
     };
     let raw = rules::analyse(&prog, &enabled, &limits);
     let mut lines: HashMap<usize, Option<Vec<String>>> = HashMap::new();
+    let cwd = std::env::current_dir().ok();
     let findings: Vec<Finding> = raw
         .into_iter()
         .map(|r| {
@@ -393,7 +407,14 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
             let source_line = file_lines
                 .as_ref()
                 .and_then(|l| l.get(r.pos.line as usize - 1).cloned());
+            let fingerprint = fingerprint::fingerprint(
+                r.rule,
+                &fingerprint::relative_to(path, cwd.as_deref()),
+                &r.type_name,
+                &r.chain,
+            );
             Finding {
+                fingerprint,
                 rule: r.rule,
                 level: config.level(r.rule),
                 type_name: r.type_name,
@@ -418,5 +439,6 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
         },
         findings,
         errors: Vec::new(),
+        baseline: None,
     }
 }

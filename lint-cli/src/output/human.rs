@@ -131,6 +131,34 @@ impl Emitter for Human {
             let groups = [Group::with_title(g)];
             writeln!(out, "{}\n", self.renderer().render(&groups))?;
         }
+        if let Some(b) = &report.baseline {
+            let title = format!(
+                "baseline {}: {} accepted, {} no longer {}",
+                b.file.display(),
+                plural(b.suppressed, "finding", "findings"),
+                plural(b.stale.len(), "entry", "entries"),
+                if b.stale.len() == 1 {
+                    "matches"
+                } else {
+                    "match"
+                },
+            );
+            let lines: Vec<String> = b
+                .stale
+                .iter()
+                .map(|e| {
+                    format!(
+                        "stale: {} `{}` in {} ({}): remove it from the baseline",
+                        e.rule, e.type_name, e.file, e.fingerprint
+                    )
+                })
+                .collect();
+            let g = lines.iter().fold(
+                Group::with_title(ALevel::NOTE.primary_title(title.as_str())),
+                |g, l| g.element(ALevel::NOTE.message(l.as_str())),
+            );
+            writeln!(out, "{}\n", self.renderer().render(&[g]))?;
+        }
         let s = &report.summary;
         let deny = report
             .findings

@@ -1,4 +1,9 @@
 //! `--format json`: one document, `{"version":1,"findings":[…],"errors":[…],"summary":{…}}`.
+//!
+//! Each finding has `rule`, `level`, `type`, `file`, `line`, `column`, `message`, `chain`,
+//! `returned_by` and `fingerprint` (see [`fingerprint`](crate::fingerprint)). With `--baseline`
+//! the document also has `"baseline": {"file", "suppressed", "stale": [{"fingerprint", "rule",
+//! "type", "file"}]}`.
 
 use std::io::{self, Write};
 
@@ -19,6 +24,15 @@ struct Doc<'a> {
     findings: Vec<JFinding<'a>>,
     errors: Vec<JError<'a>>,
     summary: JSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JBaseline<'a>>,
+}
+
+#[derive(Serialize)]
+struct JBaseline<'a> {
+    file: String,
+    suppressed: usize,
+    stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -33,6 +47,7 @@ struct JFinding<'a> {
     message: &'a str,
     chain: &'a [String],
     returned_by: usize,
+    fingerprint: &'a str,
 }
 
 #[derive(Serialize)]
@@ -69,6 +84,7 @@ impl Emitter for Json {
                     message: &f.message,
                     chain: &f.chain,
                     returned_by: f.returned_by,
+                    fingerprint: &f.fingerprint,
                 })
                 .collect(),
             errors: report
@@ -88,6 +104,11 @@ impl Emitter for Json {
                 parse_errors: report.summary.parse_errors,
                 elapsed_ms: report.summary.elapsed_ms,
             },
+            baseline: report.baseline.as_ref().map(|b| JBaseline {
+                file: b.file.display().to_string(),
+                suppressed: b.suppressed,
+                stale: &b.stale,
+            }),
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)

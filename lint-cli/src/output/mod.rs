@@ -1,16 +1,41 @@
-//! Rendering a [`Report`]. Each format is an [`Emitter`]; the binary picks one and hands it a
-//! writer. Human and JSON output live here; SARIF and GitHub annotations slot in as more
-//! emitters over the same report.
+//! Rendering a [`Report`]. Each format is an [`Emitter`]; the binary picks one with
+//! `--format` and hands it a writer (stdout, or the file given with `--output`).
+//!
+//! | format | emitter | for |
+//! |---|---|---|
+//! | `human` | [`Human`] | people: rustc-style diagnostics with the source line |
+//! | `json` | [`Json`] | scripts: one document, schema version [`JSON_SCHEMA_VERSION`] |
+//! | `sarif` | [`Sarif`] | code scanning: a SARIF 2.1.0 log ([`sarif`]) |
+//! | `github` | [`Github`] | GitHub Actions annotations: workflow commands ([`github`]) |
+//!
+//! ```
+//! use errguard_lint::output::{self, Format, Options};
+//! use errguard_lint::{Config, check_sources};
+//!
+//! let report = check_sources(
+//!     &[("src/lib.rs", "pub struct SendError<T>(pub T);\n\
+//!                       impl<T> std::error::Error for SendError<T> {}")],
+//!     &Config::default(),
+//! );
+//! let mut out = Vec::new();
+//! output::emitter(Format::Github, Options::default()).emit(&report, &mut out).unwrap();
+//! let text = String::from_utf8(out).unwrap();
+//! assert!(text.starts_with("::error file=src/lib.rs,line=1,col=12,title=errguard generic-payload::"));
+//! ```
 
 use std::io::{self, Write};
 
 use crate::Report;
 
+pub mod github;
 mod human;
 mod json;
+pub mod sarif;
 
+pub use github::Github;
 pub use human::Human;
 pub use json::{JSON_SCHEMA_VERSION, Json};
+pub use sarif::Sarif;
 
 /// Renders a report to a writer.
 pub trait Emitter {
@@ -25,6 +50,10 @@ pub enum Format {
     Human,
     /// One JSON document, schema version [`JSON_SCHEMA_VERSION`].
     Json,
+    /// A SARIF 2.1.0 log.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`).
+    Github,
 }
 
 /// Options shared by the emitters.
@@ -39,5 +68,7 @@ pub fn emitter(format: Format, options: Options) -> Box<dyn Emitter> {
     match format {
         Format::Human => Box::new(Human { options }),
         Format::Json => Box::new(Json),
+        Format::Sarif => Box::new(Sarif),
+        Format::Github => Box::new(Github),
     }
 }
