@@ -430,27 +430,36 @@ impl Program {
         }
     }
 
+    /// A name as seen from module `m`: its own items and named imports first, then what glob
+    /// imports bring in, nearest glob first.
+    ///
+    /// Globs are searched breadth-first with a visited set: real crates chain `use super::*`
+    /// and `pub use self::x::*` through hundreds of modules, and a depth-limited recursion
+    /// over every glob of every module is exponential in the depth (it hung on aws-sdk-s3).
     fn lookup_in_module(&self, m: ModId, name: &str, depth: usize) -> Option<Res> {
         if depth > 16 {
             return None;
         }
-        let module = &self.modules[m];
-        if let Some(&id) = module.defs.get(name) {
-            return Some(Res::Def(id));
-        }
-        if let Some(target) = module.uses.get(name) {
-            if target.len() == 1 && target[0] == name {
-                // `use name;` of an external crate.
-                return Some(Res::Foreign(target.clone()));
+        let mut queue = std::collections::VecDeque::from([m]);
+        let mut seen = HashSet::from([m]);
+        while let Some(cur) = queue.pop_front() {
+            let module = &self.modules[cur];
+            if let Some(&id) = module.defs.get(name) {
+                return Some(Res::Def(id));
             }
-            return Some(self.resolve_names(m, target, depth + 1));
-        }
-        for g in &module.globs {
-            if let Some(gm) = self.glob_module(m, g, depth)
-                && gm != m
-                && let Some(r) = self.lookup_in_module(gm, name, depth + 1)
-            {
-                return Some(r);
+            if let Some(target) = module.uses.get(name) {
+                if target.len() == 1 && target[0] == name {
+                    // `use name;` of an external crate.
+                    return Some(Res::Foreign(target.clone()));
+                }
+                return Some(self.resolve_names(cur, target, depth + 1));
+            }
+            for g in &module.globs {
+                if let Some(gm) = self.glob_module(cur, g, depth)
+                    && seen.insert(gm)
+                {
+                    queue.push_back(gm);
+                }
             }
         }
         None
@@ -927,6 +936,33 @@ mod tests {
         let id = (0..p.defs.len()).find(|&i| p.def(i).name == name).unwrap();
         let s = p.root_scope(id);
         Sizer::new(p).size_def(id, &s, 0)
+    }
+
+    #[test]
+    fn names_resolve_through_a_dense_web_of_glob_imports() {
+        // 40 modules that all glob-import the crate root, which glob-re-exports all of them:
+        // the shape of generated SDKs. A lookup must still find `Payload` through two globs,
+        // and a name defined nowhere must come back `None` after visiting each module once
+        // (a depth-limited search over every glob is 40^16 steps here).
+        let mut root = String::new();
+        for i in 0..40 {
+            root.push_str(&format!("pub use m{i}::*;\n"));
+            root.push_str(&format!(
+                "pub mod m{i} {{ use crate::*; pub struct T{i}; }}\n"
+            ));
+        }
+        root.push_str("pub mod payload { pub struct Payload(pub Vec<u8>); }\n");
+        root.push_str("pub use payload::*;\n");
+        let p = prog(&[("src/lib.rs", &root)]);
+        let m39 = (0..p.modules.len())
+            .find(|&m| p.modules[m].path == ["m39"])
+            .unwrap();
+        let found = p.lookup_in_module(m39, "Payload", 0);
+        assert!(
+            matches!(found, Some(Res::Def(id)) if p.def(id).name == "Payload"),
+            "{found:?}"
+        );
+        assert!(p.lookup_in_module(m39, "Nowhere", 0).is_none());
     }
 
     #[test]
