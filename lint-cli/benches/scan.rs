@@ -7,7 +7,7 @@
 //! (walk, read, parallel phase 1, phase 2) and its peak RSS (`VmHWM`), measured first so the
 //! in-memory copy of the corpus does not count.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
@@ -28,8 +28,8 @@ fn corpus_roots() -> Vec<PathBuf> {
     }
 }
 
-fn rs_files(root: &PathBuf, out: &mut Vec<PathBuf>) {
-    let mut stack = vec![root.clone()];
+fn rs_files(root: &Path, out: &mut Vec<PathBuf>) {
+    let mut stack = vec![root.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(rd) = std::fs::read_dir(&d) else {
             continue;

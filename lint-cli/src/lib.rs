@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub mod config;
 pub mod index;
 pub mod known;
 pub mod output;
@@ -51,6 +52,15 @@ pub struct Config {
     /// Paths to leave out, as gitignore-style patterns relative to each scanned folder
     /// (`benches`, `examples/**`, `*_generated.rs`).
     pub excludes: Vec<String>,
+    /// Configured additions to the table of foreign types (`buffer-types`, `payload-fields`,
+    /// `type-sizes`).
+    pub known: known::Extra,
+    /// Types whose findings are suppressed (`ignore` in the config file).
+    pub ignore: Vec<config::Ignore>,
+    /// `-D warnings`: every rule at `warn` is raised to `deny`.
+    pub deny_warnings: bool,
+    /// The config file in use, if any (where unused `ignore` entries are reported).
+    pub config_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -61,6 +71,10 @@ impl Default for Config {
             max_file_size: 16 * 1024 * 1024,
             jobs: 0,
             excludes: Vec::new(),
+            known: known::Extra::default(),
+            ignore: Vec::new(),
+            deny_warnings: false,
+            config_file: None,
         }
     }
 }
@@ -68,10 +82,16 @@ impl Default for Config {
 impl Config {
     /// The level of a rule under this configuration.
     pub fn level(&self, rule: Rule) -> Level {
-        self.levels
+        let level = self
+            .levels
             .get(&rule)
             .copied()
-            .unwrap_or(rule.default_level())
+            .unwrap_or(rule.default_level());
+        if self.deny_warnings && level == Level::Warn {
+            Level::Deny
+        } else {
+            level
+        }
     }
 }
 
@@ -263,7 +283,14 @@ pub fn check_sources(sources: &[(&str, &str)], config: &Config) -> Report {
 
 /// Phase 1 for one source text: parse items and build the index. Never panics.
 pub fn index_source(text: &str) -> Result<index::FileIndex, parse::ParseFailure> {
-    let result = std::panic::catch_unwind(|| parse::parse_items(text).map(index::index));
+    let result = std::panic::catch_unwind(|| {
+        let comments = if text.contains("errguard:") {
+            index::scan_comments(text)
+        } else {
+            Vec::new()
+        };
+        parse::parse_items(text).map(|p| index::index_with_comments(p, comments))
+    });
     // Spans are only needed while indexing; free this thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
     match result {
@@ -350,7 +377,7 @@ fn scan_file(path: &Path, max: u64) -> Scanned {
 
 /// Phase 2: resolve and run the rules.
 fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
-    let prog = Program::new(sources);
+    let prog = Program::with_known(sources, config.known.clone());
     let enabled: HashSet<Rule> = Rule::ALL
         .into_iter()
         .filter(|r| config.level(*r) != Level::Allow)
@@ -358,7 +385,13 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
     let limits = rules::Limits {
         max_error_size: config.max_error_size,
     };
-    let raw = rules::analyse(&prog, &enabled, &limits);
+    let ignores: Vec<Vec<String>> = config
+        .ignore
+        .iter()
+        .map(|i| i.path.split("::").map(|s| s.trim().to_string()).collect())
+        .collect();
+    let analysis = rules::analyse(&prog, &enabled, &limits, &ignores);
+    let raw = analysis.findings;
     let mut lines: HashMap<usize, Option<Vec<String>>> = HashMap::new();
     let findings: Vec<Finding> = raw
         .into_iter()
@@ -387,6 +420,9 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
         })
         .collect();
     let mut findings = findings;
+    if enabled.contains(&Rule::UnusedAllow) {
+        findings.extend(unused_ignores(config, &analysis.used_ignores));
+    }
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
@@ -398,4 +434,40 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
         findings,
         errors: Vec::new(),
     }
+}
+
+/// `unused-allow` findings for the config's `ignore` entries that suppressed nothing, located at
+/// the entry in the config file.
+fn unused_ignores(config: &Config, used: &HashSet<usize>) -> Vec<Finding> {
+    let file = config
+        .config_file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("errguard.toml"));
+    let text = std::fs::read_to_string(&file).ok();
+    config
+        .ignore
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(_, e)| {
+            let line = e.line.unwrap_or(1);
+            Finding {
+                rule: Rule::UnusedAllow,
+                level: config.level(Rule::UnusedAllow),
+                type_name: e.path.clone(),
+                file: file.clone(),
+                line,
+                column: e.column.unwrap_or(1),
+                message: format!(
+                    "config `ignore` entry for `{}` suppresses nothing: no finding is on a type of that path",
+                    e.path
+                ),
+                chain: Vec::new(),
+                returned_by: 0,
+                source_line: text
+                    .as_ref()
+                    .and_then(|t| t.lines().nth(line as usize - 1).map(str::to_string)),
+            }
+        })
+        .collect()
 }

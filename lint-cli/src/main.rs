@@ -50,12 +50,14 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: FormatArg,
-    /// Inline size limit in bytes for `large-inline` (over means size > limit).
-    #[arg(long, default_value_t = 128, value_name = "BYTES")]
-    max_error_size: u64,
-    /// Set a rule to `deny` (fails the run). Repeatable.
-    #[arg(short = 'D', long = "deny", value_name = "RULE", value_parser = parse_rule)]
-    deny: Vec<Rule>,
+    /// Inline size limit in bytes for `large-inline` (over means size > limit) [default: 128,
+    /// or the config file's `max-error-size`].
+    #[arg(long, value_name = "BYTES")]
+    max_error_size: Option<u64>,
+    /// Set a rule to `deny` (fails the run). Repeatable. `-D warnings`: every rule at `warn`
+    /// fails the run too.
+    #[arg(short = 'D', long = "deny", value_name = "RULE", value_parser = parse_deny)]
+    deny: Vec<DenyArg>,
     /// Set a rule to `warn`. Repeatable.
     #[arg(short = 'W', long = "warn", value_name = "RULE", value_parser = parse_rule)]
     warn: Vec<Rule>,
@@ -75,10 +77,32 @@ struct CheckArgs {
     /// Colours in human output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
+    /// Read this config file (`errguard.toml`, or a `Cargo.toml` with
+    /// `[package.metadata.errguard]` / `[workspace.metadata.errguard]`) instead of looking for
+    /// one above each PATH.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy)]
+enum DenyArg {
+    Rule(Rule),
+    Warnings,
 }
 
 fn parse_rule(s: &str) -> Result<Rule, String> {
+    if s == "warnings" {
+        return Err("`warnings` is only accepted as `-D warnings` (every rule at `warn` fails the run); -A and -W take rule ids".into());
+    }
     s.parse()
+}
+
+fn parse_deny(s: &str) -> Result<DenyArg, String> {
+    if s == "warnings" {
+        Ok(DenyArg::Warnings)
+    } else {
+        s.parse().map(DenyArg::Rule)
+    }
 }
 
 fn main() -> ExitCode {
@@ -97,26 +121,61 @@ fn main() -> ExitCode {
     };
     let Command::Check(a) = cli.command;
     let mut config = Config {
-        max_error_size: a.max_error_size,
         max_file_size: a.max_file_size,
         jobs: a.jobs,
         excludes: a.exclude,
         ..Config::default()
     };
-    for (rules, level) in [
-        (&a.allow, Level::Allow),
-        (&a.warn, Level::Warn),
-        (&a.deny, Level::Deny),
-    ] {
-        for r in rules {
-            config.levels.insert(*r, level);
-        }
-    }
     let paths = if a.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         a.paths
     };
+    // Precedence: defaults < config file < command line.
+    let file = match &a.config {
+        Some(f) => errguard_lint::config::load(f).map(Some),
+        None => errguard_lint::config::discover(&paths).map(|(chosen, others)| {
+            if let Some(c) = &chosen {
+                for o in others {
+                    eprintln!(
+                        "warning: config {} not used: {} applies to the whole run",
+                        o.display(),
+                        c.path.display()
+                    );
+                }
+            }
+            chosen
+        }),
+    };
+    match file {
+        Ok(Some(f)) => config.apply_file(&f),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(m) = a.max_error_size {
+        config.max_error_size = m;
+    }
+    let deny: Vec<Rule> = a
+        .deny
+        .iter()
+        .filter_map(|d| match d {
+            DenyArg::Rule(r) => Some(*r),
+            DenyArg::Warnings => None,
+        })
+        .collect();
+    config.deny_warnings = a.deny.iter().any(|d| matches!(d, DenyArg::Warnings));
+    for (rules, level) in [
+        (&a.allow, Level::Allow),
+        (&a.warn, Level::Warn),
+        (&deny, Level::Deny),
+    ] {
+        for r in rules {
+            config.levels.insert(*r, level);
+        }
+    }
     let report = match errguard_lint::check(&paths, &config) {
         Ok(r) => r,
         Err(e) => {

@@ -109,6 +109,7 @@ impl Finding {
             crate::Rule::GenericPayload => "keeps a payload",
             crate::Rule::LargeInline => "is large",
             crate::Rule::UnboundedCollection => "holds a collection",
+            crate::Rule::UnusedAllow => "suppresses nothing",
         }
     }
 }
