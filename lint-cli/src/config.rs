@@ -531,6 +531,14 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
     }
 }
 
+/// `p` relative to the current folder when it is inside it (for messages).
+fn shown(p: PathBuf) -> PathBuf {
+    match std::env::current_dir() {
+        Ok(cwd) => p.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(p),
+        Err(_) => p,
+    }
+}
+
 /// The config file that applies to one folder or file: walking up from it, `errguard.toml`,
 /// then a `Cargo.toml` with errguard metadata, in each folder.
 pub fn find_for(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
@@ -542,11 +550,11 @@ pub fn find_for(path: &Path) -> Result<Option<FileConfig>, ConfigError> {
     };
     let mut dir = start;
     while let Some(d) = dir {
-        let own = d.join("errguard.toml");
+        let own = shown(d.join("errguard.toml"));
         if own.is_file() {
             return parse_errguard_toml(&own, &read(&own)?).map(Some);
         }
-        let cargo = d.join("Cargo.toml");
+        let cargo = shown(d.join("Cargo.toml"));
         if cargo.is_file()
             && let Some(c) = parse_cargo_toml(&cargo, &read(&cargo)?)?
         {

@@ -32,6 +32,7 @@ pub mod resolve;
 pub mod rules;
 pub mod ty;
 mod walk;
+pub mod workspace;
 
 pub use rules::{Level, Rule};
 
@@ -119,6 +120,8 @@ pub struct Finding {
     pub returned_by: usize,
     /// The source line, for rendering.
     pub source_line: Option<String>,
+    /// The cargo package the file belongs to (set with `--workspace` / `--manifest-path`).
+    pub package: Option<String>,
 }
 
 /// A file that could not be checked.
@@ -416,6 +419,7 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
                 chain: r.chain,
                 returned_by: r.returned_by,
                 source_line,
+                package: None,
             }
         })
         .collect();
@@ -467,6 +471,7 @@ fn unused_ignores(config: &Config, used: &HashSet<usize>) -> Vec<Finding> {
                 source_line: text
                     .as_ref()
                     .and_then(|t| t.lines().nth(line as usize - 1).map(str::to_string)),
+                package: None,
             }
         })
         .collect()

@@ -82,6 +82,13 @@ struct CheckArgs {
     /// one above each PATH.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Check the package of this `Cargo.toml` (every member, for a virtual workspace manifest),
+    /// through `cargo metadata`; findings name their package.
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    /// Check every member of the workspace (of `--manifest-path`, or of the current folder).
+    #[arg(long)]
+    workspace: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -126,10 +133,25 @@ fn main() -> ExitCode {
         excludes: a.exclude,
         ..Config::default()
     };
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
+    let packages = if a.workspace || a.manifest_path.is_some() {
+        if !a.paths.is_empty() {
+            eprintln!("error: PATHS cannot be given with --workspace or --manifest-path");
+            return ExitCode::from(2);
+        }
+        match errguard_lint::workspace::packages(a.manifest_path.as_deref(), a.workspace) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
     } else {
-        a.paths
+        None
+    };
+    let paths = match &packages {
+        Some(p) => errguard_lint::workspace::scan_paths(p),
+        None if a.paths.is_empty() => vec![PathBuf::from(".")],
+        None => a.paths,
     };
     // Precedence: defaults < config file < command line.
     let file = match &a.config {
@@ -177,7 +199,12 @@ fn main() -> ExitCode {
         }
     }
     let report = match errguard_lint::check(&paths, &config) {
-        Ok(r) => r,
+        Ok(mut r) => {
+            if let Some(p) = &packages {
+                errguard_lint::workspace::attribute(&mut r, p);
+            }
+            r
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

@@ -33,6 +33,9 @@ struct JFinding<'a> {
     message: &'a str,
     chain: &'a [String],
     returned_by: usize,
+    /// Only with `--workspace` / `--manifest-path` (added within version 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    package: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -69,6 +72,7 @@ impl Emitter for Json {
                     message: &f.message,
                     chain: &f.chain,
                     returned_by: f.returned_by,
+                    package: f.package.as_deref(),
                 })
                 .collect(),
             errors: report
