@@ -234,11 +234,9 @@ fn key_at(text: &str, offset: usize, prefix: &str) -> Option<String> {
         .map(|eq| {
             let before = head[..eq].trim_end();
             let start = before
-                .rfind(|c: char| !(c.is_alphanumeric() || "-_\"'.".contains(c)))
+                .rfind(|c: char| !(c.is_alphanumeric() || "-_\"'.:".contains(c)))
                 .map_or(0, |i| i + 1);
-            before[start..]
-                .trim_matches(|c| c == '"' || c == '\'')
-                .to_string()
+            before[start..].to_string()
         })
         .or_else(|| {
             let t = text[line_start..].trim_start();
@@ -664,6 +662,9 @@ unused-allow = "deny"
 
         let e = err("[type-sizes]\n\"a::B\" = -4\n");
         assert_eq!(e.key.as_deref(), Some("type-sizes.\"a::B\""));
+
+        let e = err("[type-sizes]\n\"a::B\" = \"big\"\n");
+        assert_eq!(e.key.as_deref(), Some("type-sizes.\"a::B\""), "{e}");
 
         let e = err("buffer-types = [\"not a path\"]\n");
         assert_eq!(e.key.as_deref(), Some("buffer-types[0]"));

@@ -6,6 +6,11 @@
 //! every error type. It returns a [`Report`]; the [`output`] module renders it. The library never
 //! prints.
 //!
+//! [`config`] reads `errguard.toml` / `Cargo.toml` metadata into a [`Config`]; suppressions
+//! (`#[errguard::allow]` on types, variants and fields, `// errguard: allow(rule) -- reason`
+//! comments, config `ignore` entries) are applied by the rules, and the ones that suppress nothing
+//! are reported as [`Rule::UnusedAllow`]. [`workspace`] finds a cargo workspace's packages.
+//!
 //! ```
 //! use errguard_lint::{Config, Rule, check_sources};
 //!

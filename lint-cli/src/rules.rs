@@ -1012,3 +1012,119 @@ fn unwrap_pointer<'t>(prog: &Program, ty: &'t Ty, scope: &Scope) -> &'t Ty {
     }
     ty
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, check_sources};
+
+    fn found(src: &str) -> Vec<(Rule, u32)> {
+        check_sources(&[("a.rs", src)], &Config::default())
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.line))
+            .collect()
+    }
+
+    #[test]
+    fn field_and_variant_allows_cover_only_their_chains() {
+        let src = "\
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub enum E {
+    #[errguard::allow(heap-buffer, reason = \"capped\")]
+    A(Vec<u8>),
+    B(Inner),
+}
+pub struct Inner {
+    #[errguard::allow(heap-buffer, reason = \"a nonce\")]
+    nonce: Vec<u8>,
+}
+#[derive(Debug, thiserror::Error)]
+pub struct F { inner: Inner, other: Inner }
+";
+        // E: both buffers suppressed. F: `Inner.nonce` is suppressed through both fields.
+        assert_eq!(found(src), []);
+        let src = src.replace("    B(Inner),", "    B(Inner),\n    C { body: Vec<u8> },");
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].chain, ["E::C.body: Vec<u8>"]);
+    }
+
+    #[test]
+    fn type_allows_cover_chains_through_the_type() {
+        let src = "\
+#[errguard::allow(heap-buffer, reason = \"bounded by the protocol\")]
+pub struct Frame { data: Vec<u8> }
+#[derive(Debug, thiserror::Error)]
+pub struct Outer { frame: Frame }
+";
+        assert_eq!(found(src), []);
+    }
+
+    #[test]
+    fn large_inline_allow_on_the_biggest_field() {
+        let src = "\
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub struct Stats {
+    #[errguard::allow(large-inline, reason = \"histogram, built once\")]
+    buckets: [u64; 20],
+    n: u64,
+}
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub struct Other {
+    a: [u64; 20],
+    #[errguard::allow(large-inline, reason = \"the small one\")]
+    b: u8,
+}
+";
+        assert_eq!(
+            found(src),
+            [(Rule::LargeInline, 10), (Rule::UnusedAllow, 12)]
+        );
+    }
+
+    #[test]
+    fn unusable_allows_are_reported() {
+        let src = "\
+#[errguard::allow(heap-buffer)]
+#[errguard::allow(no-such-rule, reason = \"x\")]
+#[derive(Debug, thiserror::Error)]
+pub struct E { body: Vec<u8> }
+";
+        assert_eq!(
+            found(src),
+            [
+                (Rule::UnusedAllow, 1),
+                (Rule::UnusedAllow, 2),
+                (Rule::HeapBuffer, 4)
+            ]
+        );
+        // Suppressions of rules that are off are not checked.
+        let src = "#[errguard::allow(unbounded-collection, reason = \"x\")]\n#[derive(Debug, thiserror::Error)]\npub struct E { n: u8 }\n";
+        assert_eq!(found(src), []);
+    }
+
+    #[test]
+    fn ignore_paths() {
+        let p = |s: &str| -> Vec<String> { s.split("::").map(String::from).collect() };
+        let def = p("fetch::FetchError");
+        assert!(ignore_matches(&p("FetchError"), &def, "FetchError"));
+        assert!(ignore_matches(&p("fetch::FetchError"), &def, "FetchError"));
+        assert!(ignore_matches(
+            &p("crate::fetch::FetchError"),
+            &def,
+            "FetchError"
+        ));
+        assert!(ignore_matches(
+            &p("my_crate::fetch::FetchError"),
+            &def,
+            "FetchError"
+        ));
+        assert!(!ignore_matches(&p("other::FetchError"), &def, "FetchError"));
+        assert!(!ignore_matches(&p("Fetch"), &def, "FetchError"));
+        assert!(ignore_matches(&p("Vec<u8>"), &[], "Vec<u8>"));
+    }
+}
