@@ -225,6 +225,18 @@ pub fn analyse(
     let mut out = Vec::new();
     let mut used: HashSet<AllowKey> = HashSet::new();
     let mut used_ignores = HashSet::new();
+    let keep_walking = prog.files.iter().any(|f| {
+        f.index.defs.iter().any(|d| {
+            !d.allows.is_empty()
+                || match &d.body {
+                    Body::Struct(fs) | Body::Union(fs) => fs.iter().any(|f| !f.allows.is_empty()),
+                    Body::Enum(vs) => vs.iter().any(|v| {
+                        !v.allows.is_empty() || v.fields.iter().any(|f| !f.allows.is_empty())
+                    }),
+                    Body::Alias(_) => false,
+                }
+        })
+    });
     for (key, root) in roots {
         let allowed = |r: Rule| enabled.contains(&r);
         let ignored: Vec<usize> = ignores
@@ -248,6 +260,7 @@ pub fn analyse(
             coll: None,
             active: root.allows.clone(),
             used: &mut used,
+            keep_walking,
         };
         let mut chain = Vec::new();
         match &what {
@@ -519,13 +532,16 @@ struct Walker<'p> {
     active: Vec<AllowKey>,
     /// Suppressions that suppressed something.
     used: &'p mut HashSet<AllowKey>,
+    /// The scan has suppressions: do not stop at the first finding of each rule.
+    keep_walking: bool,
 }
 
 const MAX_STEPS: usize = 20_000;
 
 impl Walker<'_> {
     fn done(&self) -> bool {
-        self.heap.is_some() && self.generic.is_some() && self.coll.is_some()
+        // With suppressions in the scan, every path is walked so that each one is marked used.
+        !self.keep_walking && self.heap.is_some() && self.generic.is_some() && self.coll.is_some()
             || self.steps > MAX_STEPS
     }
 
@@ -1049,6 +1065,33 @@ pub struct F { inner: Inner, other: Inner }
         let r = check_sources(&[("a.rs", &src)], &Config::default());
         assert_eq!(r.findings.len(), 1);
         assert_eq!(r.findings[0].chain, ["E::C.body: Vec<u8>"]);
+    }
+
+    #[test]
+    fn allows_after_every_rule_has_a_finding_are_still_used() {
+        let src = "\
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub struct E<T> {
+    body: Vec<u8>,
+    t: T,
+    names: Vec<String>,
+    #[errguard::allow(heap-buffer, reason = \"a nonce\")]
+    nonce: Vec<u8>,
+}
+";
+        let mut c = Config::default();
+        c.levels.insert(Rule::UnboundedCollection, Level::Warn);
+        let r = check_sources(&[("a.rs", src)], &c);
+        let rules: Vec<Rule> = r.findings.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                Rule::HeapBuffer,
+                Rule::GenericPayload,
+                Rule::UnboundedCollection
+            ]
+        );
     }
 
     #[test]
