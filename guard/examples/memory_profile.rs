@@ -144,6 +144,7 @@ impl Args {
 
 /// The error of a failed attempt. It owns the payload the attempt built, like the incident's
 /// exception did; its derived `Debug` prints every byte of it.
+#[errguard::allow(heap-buffer, reason = "the example reproduces the incident: the error owns the attempt's payload on purpose")]
 #[derive(Debug, errguard::Footprint)]
 struct PayloadError {
     attempt: u64,

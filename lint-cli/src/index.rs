@@ -25,6 +25,23 @@ pub struct FileIndex {
     pub consts: Vec<ConstDef>,
 }
 
+/// A suppression: `#[errguard::allow(rule, …, reason = "…")]` on a type, variant or field, or a
+/// `// errguard: allow(rule, …) -- reason` comment on the line directly above one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    /// The rule ids as written (`_` normalised to `-`).
+    pub rules: Vec<String>,
+    /// The reason; `None` when missing or empty (such a suppression suppresses nothing and is
+    /// reported).
+    pub reason: Option<String>,
+    /// Where the attribute (its `#`) or the comment (its `//`) is.
+    pub pos: Pos,
+    /// Written as a comment rather than an attribute.
+    pub comment: bool,
+    /// Why the suppression could not be read (a malformed comment), if so.
+    pub malformed: Option<String>,
+}
+
 /// A type definition.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
@@ -40,8 +57,8 @@ pub struct TypeDef {
     pub body: Body,
     /// Derives an error trait (`Error`, `Snafu`, `Diagnostic`).
     pub error_derive: bool,
-    /// Rules suppressed with `#[errguard::allow(rule, …)]`.
-    pub allows: Vec<String>,
+    /// Suppressions on the type (attributes and comments).
+    pub allows: Vec<Allow>,
 }
 
 /// The shape of a definition.
@@ -64,6 +81,8 @@ pub struct Variant {
     pub name: String,
     /// Its fields (empty for a unit variant).
     pub fields: Vec<Field>,
+    /// Suppressions on the variant.
+    pub allows: Vec<Allow>,
 }
 
 /// A field: named, or positional (`.0`).
@@ -73,6 +92,8 @@ pub struct Field {
     pub name: FieldName,
     /// The type as written.
     pub ty: Ty,
+    /// Suppressions on the field.
+    pub allows: Vec<Allow>,
 }
 
 /// A field's name.
@@ -180,11 +201,19 @@ pub struct ConstDef {
 
 /// Builds the index of a parsed file. Bodies are scanned for written return types.
 pub fn index(parsed: Parsed) -> FileIndex {
+    index_with_comments(parsed, Vec::new())
+}
+
+/// [`index`], attaching suppression comments (from [`scan_comments`]) to the type, variant or
+/// field that starts on the line below them (a stack of such comments attaches as a whole).
+/// Comments attached to nothing are dropped.
+pub fn index_with_comments(parsed: Parsed, comments: Vec<(u32, Allow)>) -> FileIndex {
     let Parsed { file, mut bodies } = parsed;
     let mut ix = Indexer {
         out: FileIndex::default(),
         bodies: &mut bodies,
         module: Vec::new(),
+        comments: comments.into_iter().collect(),
     };
     ix.items(&file.items, &[], None);
     ix.out
@@ -194,6 +223,16 @@ struct Indexer<'b> {
     out: FileIndex,
     bodies: &'b mut HashMap<Pos, TokenStream>,
     module: Vec<String>,
+    comments: HashMap<u32, Allow>,
+}
+
+/// The lines a suppression comment may sit directly above: the first attribute's, and the name's.
+fn anchors(attrs: &[syn::Attribute], name_line: u32) -> [u32; 2] {
+    let first = attrs
+        .first()
+        .map(|a| Pos::of(a.pound_token.span).line)
+        .unwrap_or(name_line);
+    [first, name_line]
 }
 
 fn path_names(p: &syn::Path) -> Vec<String> {
@@ -230,8 +269,9 @@ fn derives_error(attrs: &[syn::Attribute]) -> bool {
     })
 }
 
-/// Rules named in `#[errguard::allow(rule, other-rule, reason = "…")]`.
-fn allows(attrs: &[syn::Attribute]) -> Vec<String> {
+/// `#[errguard::allow(rule, other-rule, reason = "…")]` attributes. A bare
+/// `#[errguard::allow]` (the outer marker that enables nested ones) is not a suppression.
+fn allows(attrs: &[syn::Attribute]) -> Vec<Allow> {
     let mut out = Vec::new();
     for a in attrs {
         let names = path_names(a.path());
@@ -244,27 +284,121 @@ fn allows(attrs: &[syn::Attribute]) -> Vec<String> {
         let syn::Meta::List(list) = &a.meta else {
             continue;
         };
+        let mut rules = Vec::new();
+        let mut reason = None;
         let mut cur = String::new();
-        let mut skip = false;
-        let mut flush = |cur: &mut String, skip: &mut bool| {
-            if !*skip && !cur.is_empty() {
-                out.push(cur.replace('_', "-"));
+        let mut key: Option<String> = None;
+        let mut flush = |cur: &mut String, key: &mut Option<String>| {
+            if key.is_none() && !cur.is_empty() {
+                rules.push(cur.replace('_', "-"));
             }
             cur.clear();
-            *skip = false;
+            *key = None;
         };
         for t in list.tokens.clone() {
             match t {
-                TokenTree::Punct(p) if p.as_char() == ',' => flush(&mut cur, &mut skip),
-                TokenTree::Punct(p) if p.as_char() == '=' => skip = true,
+                TokenTree::Punct(p) if p.as_char() == ',' => flush(&mut cur, &mut key),
+                TokenTree::Punct(p) if p.as_char() == '=' => key = Some(std::mem::take(&mut cur)),
                 TokenTree::Punct(p) if p.as_char() == '-' => cur.push('-'),
                 TokenTree::Ident(i) => cur.push_str(&i.to_string()),
-                _ => skip = true,
+                TokenTree::Literal(l) => {
+                    let value = syn::parse_str::<syn::LitStr>(&l.to_string())
+                        .map(|s| s.value())
+                        .ok();
+                    match key.as_deref() {
+                        Some("reason") => {
+                            reason = value.filter(|v| !v.trim().is_empty());
+                        }
+                        Some(_) => {}
+                        None => cur.push_str(&value.unwrap_or_default()),
+                    }
+                }
+                _ => {}
             }
         }
-        flush(&mut cur, &mut skip);
+        flush(&mut cur, &mut key);
+        out.push(Allow {
+            rules,
+            reason,
+            pos: Pos::of(a.pound_token.span),
+            comment: false,
+            malformed: None,
+        });
     }
     out
+}
+
+/// `// errguard: allow(rule, …) -- reason` comments, by line. Any `//` comment (not a doc
+/// comment) whose text starts with `errguard:` is one; one that is not `allow(…)` is recorded as
+/// malformed.
+pub fn scan_comments(text: &str) -> Vec<(u32, Allow)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix("//") else {
+            continue;
+        };
+        if rest.starts_with('/') || rest.starts_with('!') {
+            continue;
+        }
+        let Some(body) = rest.trim_start().strip_prefix("errguard:") else {
+            continue;
+        };
+        let column = (line.chars().count() - trimmed.chars().count()) as u32 + 1;
+        let pos = Pos {
+            line: i as u32 + 1,
+            column,
+        };
+        out.push((i as u32 + 1, parse_comment(body.trim(), pos)));
+    }
+    out
+}
+
+fn parse_comment(body: &str, pos: Pos) -> Allow {
+    let bad = |why: &str| Allow {
+        rules: Vec::new(),
+        reason: None,
+        pos,
+        comment: true,
+        malformed: Some(why.to_string()),
+    };
+    let Some(rest) = body.strip_prefix("allow") else {
+        return bad("expected `// errguard: allow(rule) -- reason`");
+    };
+    let Some(rest) = rest.trim_start().strip_prefix('(') else {
+        return bad("expected `(` after `allow`");
+    };
+    let Some(close) = rest.find(')') else {
+        return bad("expected `)` after the rule ids");
+    };
+    let rules: Vec<String> = rest[..close]
+        .split(',')
+        .map(|r| r.trim().replace('_', "-"))
+        .filter(|r| !r.is_empty())
+        .collect();
+    if rules.is_empty() {
+        return bad("no rule id in `allow()`");
+    }
+    let after = rest[close + 1..].trim();
+    let reason = after
+        .strip_prefix("--")
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    let malformed = if after.is_empty() || after.starts_with("--") {
+        None
+    } else {
+        Some(format!(
+            "unexpected `{after}` after `allow(…)`: write `-- reason`"
+        ))
+    };
+    Allow {
+        rules,
+        reason,
+        pos,
+        comment: true,
+        malformed,
+    }
 }
 
 fn generics_of(g: &syn::Generics) -> Vec<Generic> {
@@ -303,24 +437,47 @@ fn generics_of(g: &syn::Generics) -> Vec<Generic> {
     out
 }
 
-fn fields_of(f: &syn::Fields) -> Vec<Field> {
-    f.iter()
-        .enumerate()
-        .map(|(i, f)| Field {
-            name: match &f.ident {
-                Some(id) => FieldName::Named(id.to_string()),
-                None => FieldName::Index(i),
-            },
-            ty: Ty::from_syn(&f.ty),
-        })
-        .collect()
-}
-
 fn type_names(g: &syn::Generics) -> Vec<String> {
     g.type_params().map(|t| t.ident.to_string()).collect()
 }
 
 impl Indexer<'_> {
+    /// Attribute suppressions plus the comments directly above `anchors`.
+    fn allows_at(&mut self, attrs: &[syn::Attribute], anchors: [u32; 2]) -> Vec<Allow> {
+        let mut out = allows(attrs);
+        for a in anchors {
+            let mut line = a.saturating_sub(1);
+            let mut stack = Vec::new();
+            while let Some(c) = self.comments.remove(&line) {
+                stack.push(c);
+                line = line.saturating_sub(1);
+            }
+            out.extend(stack.into_iter().rev());
+        }
+        out
+    }
+
+    fn fields_of(&mut self, f: &syn::Fields) -> Vec<Field> {
+        use syn::spanned::Spanned;
+        f.iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let line = match &f.ident {
+                    Some(id) => Pos::of(id.span()).line,
+                    None => Pos::of(f.ty.span()).line,
+                };
+                Field {
+                    name: match &f.ident {
+                        Some(id) => FieldName::Named(id.to_string()),
+                        None => FieldName::Index(i),
+                    },
+                    ty: Ty::from_syn(&f.ty),
+                    allows: self.allows_at(&f.attrs, anchors(&f.attrs, line)),
+                }
+            })
+            .collect()
+    }
+
     fn items(&mut self, items: &[syn::Item], outer_generics: &[String], self_ty: Option<&Ty>) {
         for item in items {
             self.item(item, outer_generics, self_ty);
@@ -328,39 +485,62 @@ impl Indexer<'_> {
     }
 
     fn def(&mut self, attrs: &[syn::Attribute], ident: &syn::Ident, g: &syn::Generics, body: Body) {
+        let pos = Pos::of(ident.span());
+        let allows = self.allows_at(attrs, anchors(attrs, pos.line));
         self.out.defs.push(TypeDef {
             module: self.module.clone(),
             name: ident.to_string(),
-            pos: Pos::of(ident.span()),
+            pos,
             generics: generics_of(g),
             body,
             error_derive: derives_error(attrs),
-            allows: allows(attrs),
+            allows,
         });
+    }
+
+    fn type_allows(&mut self, attrs: &[syn::Attribute], ident: &syn::Ident) -> Vec<Allow> {
+        self.allows_at(attrs, anchors(attrs, Pos::of(ident.span()).line))
+    }
+
+    /// Replaces the allows of the definition just pushed (taken before its fields).
+    fn set_allows(&mut self, allows: Vec<Allow>) {
+        if let Some(d) = self.out.defs.last_mut() {
+            d.allows = allows;
+        }
     }
 
     fn item(&mut self, item: &syn::Item, outer_generics: &[String], self_ty: Option<&Ty>) {
         match item {
-            syn::Item::Struct(s) => self.def(
-                &s.attrs,
-                &s.ident,
-                &s.generics,
-                Body::Struct(fields_of(&s.fields)),
-            ),
+            syn::Item::Struct(s) => {
+                // The type's own comments are taken first, so a field's anchors never claim them.
+                let allows = self.type_allows(&s.attrs, &s.ident);
+                let fields = self.fields_of(&s.fields);
+                self.def(&s.attrs, &s.ident, &s.generics, Body::Struct(fields));
+                self.set_allows(allows);
+            }
             syn::Item::Union(u) => {
-                let fields = fields_of(&syn::Fields::Named(u.fields.clone()));
-                self.def(&u.attrs, &u.ident, &u.generics, Body::Union(fields))
+                let allows = self.type_allows(&u.attrs, &u.ident);
+                let fields = self.fields_of(&syn::Fields::Named(u.fields.clone()));
+                self.def(&u.attrs, &u.ident, &u.generics, Body::Union(fields));
+                self.set_allows(allows);
             }
             syn::Item::Enum(e) => {
+                let allows = self.type_allows(&e.attrs, &e.ident);
                 let variants = e
                     .variants
                     .iter()
-                    .map(|v| Variant {
-                        name: v.ident.to_string(),
-                        fields: fields_of(&v.fields),
+                    .map(|v| {
+                        let line = Pos::of(v.ident.span()).line;
+                        let allows = self.allows_at(&v.attrs, anchors(&v.attrs, line));
+                        Variant {
+                            name: v.ident.to_string(),
+                            fields: self.fields_of(&v.fields),
+                            allows,
+                        }
                     })
                     .collect();
-                self.def(&e.attrs, &e.ident, &e.generics, Body::Enum(variants))
+                self.def(&e.attrs, &e.ident, &e.generics, Body::Enum(variants));
+                self.set_allows(allows);
             }
             syn::Item::Type(t) => {
                 let target = Ty::from_syn(&t.ty);
@@ -626,7 +806,8 @@ mod tests {
         "#);
         assert_eq!(f.defs.len(), 3);
         assert!(f.defs[0].error_derive);
-        assert_eq!(f.defs[0].allows, ["heap-buffer"]);
+        assert_eq!(f.defs[0].allows[0].rules, ["heap-buffer"]);
+        assert_eq!(f.defs[0].allows[0].reason.as_deref(), Some("bounded"));
         assert_eq!(f.defs[1].generics[0].bounds.len(), 2);
         assert_eq!(f.error_impls.len(), 1);
         let kinds: Vec<SiteKind> = f.sites.iter().map(|s| s.kind).collect();
@@ -642,5 +823,51 @@ mod tests {
         assert_eq!(f.consts[0].value, 4096);
         assert_eq!(f.mods.len(), 2);
         assert!(!f.mods[1].inline);
+    }
+
+    fn ix_text(src: &str) -> FileIndex {
+        index_with_comments(parse::parse_items(src).unwrap(), scan_comments(src))
+    }
+
+    #[test]
+    fn allows_on_variants_fields_and_comments() {
+        let f = ix_text(
+            "// errguard: allow(large-inline) -- built once\n\
+             #[derive(Debug)]\n\
+             #[errguard::allow]\n\
+             pub enum E {\n\
+                 #[errguard::allow(heap_buffer, reason = \"capped\")]\n\
+                 A(Vec<u8>),\n\
+                 B {\n\
+                     // errguard: allow(heap-buffer, generic-payload) -- test only\n\
+                     body: String,\n\
+                     // errguard: allow(heap-buffer)\n\
+                     raw: String,\n\
+                 },\n\
+             }\n\
+             // errguard: allow(heap-buffer) -- nothing below\n\
+             \n\
+             // errguard: nonsense\n\
+             struct S;\n",
+        );
+        let e = &f.defs[0];
+        assert_eq!(e.allows.len(), 1);
+        assert!(e.allows[0].comment);
+        assert_eq!(e.allows[0].pos, Pos { line: 1, column: 1 });
+        let Body::Enum(vs) = &e.body else { panic!() };
+        assert_eq!(vs[0].allows[0].rules, ["heap-buffer"]);
+        assert_eq!(vs[0].allows[0].pos.line, 5);
+        let fs = &vs[1].fields;
+        assert_eq!(fs[0].allows[0].rules, ["heap-buffer", "generic-payload"]);
+        assert_eq!(fs[0].allows[0].reason.as_deref(), Some("test only"));
+        assert_eq!(fs[1].allows[0].reason, None);
+        assert!(fs[1].allows[0].malformed.is_none());
+        let s = &f.defs[1];
+        assert_eq!(
+            s.allows.len(),
+            1,
+            "the comment separated by a blank line is dropped"
+        );
+        assert!(s.allows[0].malformed.is_some());
     }
 }

@@ -199,6 +199,67 @@ pub fn lookup(path: &[String]) -> Option<Known> {
     }
 }
 
+/// Additions to the table from the configuration: more buffer types, more payload field
+/// names, sizes of foreign types. Paths are matched against the path as resolved (after `use`
+/// expansion): equal, or ending with the configured path; a one-segment path written without a
+/// `use` matches a configured path with the same last segment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extra {
+    /// Types counted as byte buffers (`my_crate::Blob`).
+    pub buffer_types: Vec<Vec<String>>,
+    /// More payload field names (matched like [`PAYLOAD_WORDS`]).
+    pub payload_fields: Vec<String>,
+    /// Inline sizes of foreign types, in bytes.
+    pub type_sizes: Vec<(Vec<String>, u64)>,
+}
+
+/// Whether a resolved path is a configured path.
+pub fn path_matches(resolved: &[String], configured: &[String]) -> bool {
+    if configured.is_empty() || resolved.is_empty() {
+        return false;
+    }
+    resolved.ends_with(configured) || (resolved.len() == 1 && configured.last() == resolved.last())
+}
+
+impl Extra {
+    /// Looks a foreign type up: the built-in table, with the configured additions on top.
+    pub fn lookup(&self, path: &[String]) -> Option<Known> {
+        let mut k = lookup(path);
+        if self.buffer_types.iter().any(|c| path_matches(path, c)) {
+            let layout = k.map_or(Layout::Unknown, |k| k.layout);
+            k = Some(Known {
+                owns: Owns::Bytes,
+                layout,
+            });
+        }
+        if let Some((_, size)) = self.type_sizes.iter().find(|(c, _)| path_matches(path, c)) {
+            let owns = k.map_or(Owns::Nothing, |k| k.owns);
+            let align = match size {
+                0 => 1,
+                s => (*s).min(8).next_power_of_two().min(8),
+            };
+            let align = if size % align == 0 { align } else { 1 };
+            k = Some(Known {
+                owns,
+                layout: fixed(*size, align, false),
+            });
+        }
+        k
+    }
+
+    /// Whether a field name says it holds a payload: the built-in words or a configured name.
+    pub fn is_payload_name(&self, name: &str) -> bool {
+        if is_payload_name(name) {
+            return true;
+        }
+        let lower = name.trim_start_matches('_').to_ascii_lowercase();
+        let last = lower.rsplit('_').next().unwrap_or("");
+        self.payload_fields
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&lower) || p.eq_ignore_ascii_case(last))
+    }
+}
+
 /// The name of a type that is a byte by itself (the element of a byte buffer).
 pub fn is_byte(path: &[String]) -> bool {
     matches!(path.last().map(String::as_str), Some("u8")) && path.len() <= 3
@@ -266,5 +327,33 @@ mod tests {
         ] {
             assert!(!is_payload_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn configured_additions() {
+        let extra = Extra {
+            buffer_types: vec![p("my_crate::Blob")],
+            payload_fields: vec!["blob".into()],
+            type_sizes: vec![(p("foreign::Big"), 48), (p("Odd"), 3)],
+        };
+        assert_eq!(
+            extra.lookup(&p("my_crate::Blob")).unwrap().owns,
+            Owns::Bytes
+        );
+        assert_eq!(extra.lookup(&p("Blob")).unwrap().owns, Owns::Bytes);
+        assert!(extra.lookup(&p("other::Blob")).is_none());
+        assert_eq!(
+            extra.lookup(&p("foreign::Big")).unwrap().layout,
+            fixed(48, 8, false)
+        );
+        assert_eq!(
+            extra.lookup(&p("x::Odd")).unwrap().layout,
+            fixed(3, 1, false)
+        );
+        assert!(extra.is_payload_name("blob"));
+        assert!(extra.is_payload_name("last_blob"));
+        assert!(extra.is_payload_name("body"));
+        assert!(!extra.is_payload_name("name"));
+        assert!(!Extra::default().is_payload_name("blob_id"));
     }
 }

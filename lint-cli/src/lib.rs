@@ -10,6 +10,11 @@
 //! unrelated edits; [`baseline`] uses it to accept today's findings and fail only on new ones.
 //! [`rule_docs`] holds each rule's documentation (`cargo errguard explain RULE`).
 //!
+//! [`config`] reads `errguard.toml` / `Cargo.toml` metadata into a [`Config`]; suppressions
+//! (`#[errguard::allow]` on types, variants and fields, `// errguard: allow(rule) -- reason`
+//! comments, config `ignore` entries) are applied by the rules, and the ones that suppress nothing
+//! are reported as [`Rule::UnusedAllow`]. [`workspace`] finds a cargo workspace's packages.
+//!
 //! ```
 //! use errguard_lint::{Config, Rule, check_sources};
 //!
@@ -28,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 pub mod baseline;
+pub mod config;
 pub mod fingerprint;
 pub mod index;
 pub mod known;
@@ -38,6 +44,7 @@ pub mod rule_docs;
 pub mod rules;
 pub mod ty;
 mod walk;
+pub mod workspace;
 
 pub use rules::{Level, Rule};
 
@@ -58,6 +65,15 @@ pub struct Config {
     /// Paths to leave out, as gitignore-style patterns relative to each scanned folder
     /// (`benches`, `examples/**`, `*_generated.rs`).
     pub excludes: Vec<String>,
+    /// Configured additions to the table of foreign types (`buffer-types`, `payload-fields`,
+    /// `type-sizes`).
+    pub known: known::Extra,
+    /// Types whose findings are suppressed (`ignore` in the config file).
+    pub ignore: Vec<config::Ignore>,
+    /// `-D warnings`: every rule at `warn` is raised to `deny`.
+    pub deny_warnings: bool,
+    /// The config file in use, if any (where unused `ignore` entries are reported).
+    pub config_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -68,6 +84,10 @@ impl Default for Config {
             max_file_size: 16 * 1024 * 1024,
             jobs: 0,
             excludes: Vec::new(),
+            known: known::Extra::default(),
+            ignore: Vec::new(),
+            deny_warnings: false,
+            config_file: None,
         }
     }
 }
@@ -75,10 +95,16 @@ impl Default for Config {
 impl Config {
     /// The level of a rule under this configuration.
     pub fn level(&self, rule: Rule) -> Level {
-        self.levels
+        let level = self
+            .levels
             .get(&rule)
             .copied()
-            .unwrap_or(rule.default_level())
+            .unwrap_or(rule.default_level());
+        if self.deny_warnings && level == Level::Warn {
+            Level::Deny
+        } else {
+            level
+        }
     }
 }
 
@@ -109,6 +135,8 @@ pub struct Finding {
     /// Stable identity across line moves and unrelated edits, for baselines and SARIF (see
     /// [`fingerprint`](mod@fingerprint)): 16 hex digits.
     pub fingerprint: String,
+    /// The cargo package the file belongs to (set with `--workspace` / `--manifest-path`).
+    pub package: Option<String>,
 }
 
 /// A file that could not be checked.
@@ -297,7 +325,14 @@ pub fn index_source(text: &str) -> Result<index::FileIndex, parse::ParseFailure>
 pub const STACK_RED_ZONE: usize = 16 * 1024 * 1024;
 
 fn index_source_on_this_stack(text: &str) -> Result<index::FileIndex, parse::ParseFailure> {
-    let result = std::panic::catch_unwind(|| parse::parse_items(text).map(index::index));
+    let result = std::panic::catch_unwind(|| {
+        let comments = if text.contains("errguard:") {
+            index::scan_comments(text)
+        } else {
+            Vec::new()
+        };
+        parse::parse_items(text).map(|p| index::index_with_comments(p, comments))
+    });
     // Spans are only needed while indexing; free this thread's source map.
     proc_macro2::extra::invalidate_current_thread_spans();
     match result {
@@ -384,7 +419,7 @@ fn scan_file(path: &Path, max: u64) -> Scanned {
 
 /// Phase 2: resolve and run the rules.
 fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
-    let prog = Program::new(sources);
+    let prog = Program::with_known(sources, config.known.clone());
     let enabled: HashSet<Rule> = Rule::ALL
         .into_iter()
         .filter(|r| config.level(*r) != Level::Allow)
@@ -392,7 +427,13 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
     let limits = rules::Limits {
         max_error_size: config.max_error_size,
     };
-    let raw = rules::analyse(&prog, &enabled, &limits);
+    let ignores: Vec<Vec<String>> = config
+        .ignore
+        .iter()
+        .map(|i| i.path.split("::").map(|s| s.trim().to_string()).collect())
+        .collect();
+    let analysis = rules::analyse(&prog, &enabled, &limits, &ignores);
+    let raw = analysis.findings;
     let mut lines: HashMap<usize, Option<Vec<String>>> = HashMap::new();
     let cwd = std::env::current_dir().ok();
     let findings: Vec<Finding> = raw
@@ -425,10 +466,14 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
                 chain: r.chain,
                 returned_by: r.returned_by,
                 source_line,
+                package: None,
             }
         })
         .collect();
     let mut findings = findings;
+    if enabled.contains(&Rule::UnusedAllow) {
+        findings.extend(unused_ignores(config, &analysis.used_ignores));
+    }
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
@@ -441,4 +486,48 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
         errors: Vec::new(),
         baseline: None,
     }
+}
+
+/// `unused-allow` findings for the config's `ignore` entries that suppressed nothing, located at
+/// the entry in the config file.
+fn unused_ignores(config: &Config, used: &HashSet<usize>) -> Vec<Finding> {
+    let file = config
+        .config_file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("errguard.toml"));
+    let text = std::fs::read_to_string(&file).ok();
+    config
+        .ignore
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(_, e)| {
+            let line = e.line.unwrap_or(1);
+            let chain = Vec::new();
+            Finding {
+                fingerprint: fingerprint::fingerprint(
+                    Rule::UnusedAllow,
+                    &fingerprint::relative_path(&file),
+                    &e.path,
+                    &chain,
+                ),
+                rule: Rule::UnusedAllow,
+                level: config.level(Rule::UnusedAllow),
+                type_name: e.path.clone(),
+                file: file.clone(),
+                line,
+                column: e.column.unwrap_or(1),
+                message: format!(
+                    "config `ignore` entry for `{}` suppresses nothing: no finding is on a type of that path",
+                    e.path
+                ),
+                chain,
+                returned_by: 0,
+                source_line: text
+                    .as_ref()
+                    .and_then(|t| t.lines().nth(line as usize - 1).map(str::to_string)),
+                package: None,
+            }
+        })
+        .collect()
 }

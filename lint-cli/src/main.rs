@@ -30,7 +30,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check the `.rs` files under PATHS (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print a rule's documentation; with no RULE (or `--list`), list the rules.
     Explain(ExplainArgs),
 }
@@ -66,12 +66,14 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: FormatArg,
-    /// Inline size limit in bytes for `large-inline` (over means size > limit).
-    #[arg(long, default_value_t = 128, value_name = "BYTES")]
-    max_error_size: u64,
-    /// Set a rule to `deny` (fails the run). Repeatable.
-    #[arg(short = 'D', long = "deny", value_name = "RULE", value_parser = parse_rule)]
-    deny: Vec<Rule>,
+    /// Inline size limit in bytes for `large-inline` (over means size > limit) [default: 128,
+    /// or the config file's `max-error-size`].
+    #[arg(long, value_name = "BYTES")]
+    max_error_size: Option<u64>,
+    /// Set a rule to `deny` (fails the run). Repeatable. `-D warnings`: every rule at `warn`
+    /// fails the run too.
+    #[arg(short = 'D', long = "deny", value_name = "RULE", value_parser = parse_deny)]
+    deny: Vec<DenyArg>,
     /// Set a rule to `warn`. Repeatable.
     #[arg(short = 'W', long = "warn", value_name = "RULE", value_parser = parse_rule)]
     warn: Vec<Rule>,
@@ -100,10 +102,39 @@ struct CheckArgs {
     /// Record every current finding in FILE as the baseline, then exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
+    /// Read this config file (`errguard.toml`, or a `Cargo.toml` with
+    /// `[package.metadata.errguard]` / `[workspace.metadata.errguard]`) instead of looking for
+    /// one above each PATH.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Check the package of this `Cargo.toml` (every member, for a virtual workspace manifest),
+    /// through `cargo metadata`; findings name their package.
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    /// Check every member of the workspace (of `--manifest-path`, or of the current folder).
+    #[arg(long)]
+    workspace: bool,
+}
+
+#[derive(Clone, Copy)]
+enum DenyArg {
+    Rule(Rule),
+    Warnings,
 }
 
 fn parse_rule(s: &str) -> Result<Rule, String> {
+    if s == "warnings" {
+        return Err("`warnings` is only accepted as `-D warnings` (every rule at `warn` fails the run); -A and -W take rule ids".into());
+    }
     s.parse()
+}
+
+fn parse_deny(s: &str) -> Result<DenyArg, String> {
+    if s == "warnings" {
+        Ok(DenyArg::Warnings)
+    } else {
+        s.parse().map(DenyArg::Rule)
+    }
 }
 
 fn main() -> ExitCode {
@@ -121,30 +152,80 @@ fn main() -> ExitCode {
         }
     };
     let a = match cli.command {
-        Command::Check(a) => a,
+        Command::Check(a) => *a,
         Command::Explain(e) => return explain(e),
     };
     let mut config = Config {
-        max_error_size: a.max_error_size,
         max_file_size: a.max_file_size,
         jobs: a.jobs,
         excludes: a.exclude,
         ..Config::default()
     };
+    let packages = if a.workspace || a.manifest_path.is_some() {
+        if !a.paths.is_empty() {
+            eprintln!("error: PATHS cannot be given with --workspace or --manifest-path");
+            return ExitCode::from(2);
+        }
+        match errguard_lint::workspace::packages(a.manifest_path.as_deref(), a.workspace) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        None
+    };
+    let paths = match &packages {
+        Some(p) => errguard_lint::workspace::scan_paths(p),
+        None if a.paths.is_empty() => vec![PathBuf::from(".")],
+        None => a.paths,
+    };
+    // Precedence: defaults < config file < command line.
+    let file = match &a.config {
+        Some(f) => errguard_lint::config::load(f).map(Some),
+        None => errguard_lint::config::discover(&paths).map(|(chosen, others)| {
+            if let Some(c) = &chosen {
+                for o in others {
+                    eprintln!(
+                        "warning: config {} not used: {} applies to the whole run",
+                        o.display(),
+                        c.path.display()
+                    );
+                }
+            }
+            chosen
+        }),
+    };
+    match file {
+        Ok(Some(f)) => config.apply_file(&f),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(m) = a.max_error_size {
+        config.max_error_size = m;
+    }
+    let deny: Vec<Rule> = a
+        .deny
+        .iter()
+        .filter_map(|d| match d {
+            DenyArg::Rule(r) => Some(*r),
+            DenyArg::Warnings => None,
+        })
+        .collect();
+    config.deny_warnings = a.deny.iter().any(|d| matches!(d, DenyArg::Warnings));
     for (rules, level) in [
         (&a.allow, Level::Allow),
         (&a.warn, Level::Warn),
-        (&a.deny, Level::Deny),
+        (&deny, Level::Deny),
     ] {
         for r in rules {
             config.levels.insert(*r, level);
         }
     }
-    let paths = if a.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        a.paths
-    };
     // Read the baseline first: a bad one is a usage error, not worth a scan.
     let baseline = match a.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
@@ -154,7 +235,12 @@ fn main() -> ExitCode {
         }
     };
     let mut report = match errguard_lint::check(&paths, &config) {
-        Ok(r) => r,
+        Ok(mut r) => {
+            if let Some(p) = &packages {
+                errguard_lint::workspace::attribute(&mut r, p);
+            }
+            r
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);

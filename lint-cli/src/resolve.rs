@@ -62,6 +62,8 @@ pub struct Program {
     /// Every definition.
     pub defs: Vec<DefRef>,
     by_crate_name: HashMap<(usize, String), Vec<DefId>>,
+    /// The table of foreign types with the configured additions.
+    pub known: known::Extra,
 }
 
 /// What a name resolves to.
@@ -180,6 +182,11 @@ fn is_mod_rs(p: &Path) -> bool {
 impl Program {
     /// Groups files into crates and modules.
     pub fn new(files: Vec<SourceFile>) -> Program {
+        Program::with_known(files, known::Extra::default())
+    }
+
+    /// [`Program::new`] with configured additions to the table of foreign types.
+    pub fn with_known(files: Vec<SourceFile>, known: known::Extra) -> Program {
         let by_path: HashMap<&Path, usize> = files
             .iter()
             .enumerate()
@@ -245,6 +252,7 @@ impl Program {
             file_mod: Vec::new(),
             defs: Vec::new(),
             by_crate_name: HashMap::new(),
+            known,
         };
         for (fi, f) in files.iter().enumerate() {
             let (krate, base) = assigned[fi].clone().expect("every file is assigned");
@@ -613,7 +621,7 @@ impl Program {
                         Node::Def(id, args)
                     }
                     Res::Foreign(path) => {
-                        let k = known::lookup(&path);
+                        let k = self.known.lookup(&path);
                         Node::Foreign(path, k, args)
                     }
                     Res::Unknown => Node::Unknown,

@@ -21,6 +21,7 @@ pub fn markdown(rule: Rule) -> &'static str {
         Rule::GenericPayload => include_str!("../../docs/rules/generic-payload.md"),
         Rule::LargeInline => include_str!("../../docs/rules/large-inline.md"),
         Rule::UnboundedCollection => include_str!("../../docs/rules/unbounded-collection.md"),
+        Rule::UnusedAllow => include_str!("../../docs/rules/unused-allow.md"),
     }
 }
 

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::index::{Body, FieldName, SiteKind};
-use crate::known::{self, Owns};
+use crate::index::{Allow, Body, FieldName, SiteKind};
+use crate::known::Owns;
 use crate::resolve::{Bind, DefId, Node, Program, Scope, Size, Sizer};
 use crate::ty::{Pos, Ty, TyKind};
 
@@ -20,15 +20,19 @@ pub enum Rule {
     LargeInline,
     /// The error owns a growable collection of other elements (off by default).
     UnboundedCollection,
+    /// A suppression (attribute, comment or config `ignore` entry) that suppresses nothing, or
+    /// that cannot be used (no reason, unknown rule id, malformed comment).
+    UnusedAllow,
 }
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 4] = [
+    pub const ALL: [Rule; 5] = [
         Rule::HeapBuffer,
         Rule::GenericPayload,
         Rule::LargeInline,
         Rule::UnboundedCollection,
+        Rule::UnusedAllow,
     ];
 
     /// The stable id.
@@ -38,6 +42,7 @@ impl Rule {
             Rule::GenericPayload => "generic-payload",
             Rule::LargeInline => "large-inline",
             Rule::UnboundedCollection => "unbounded-collection",
+            Rule::UnusedAllow => "unused-allow",
         }
     }
 
@@ -45,7 +50,7 @@ impl Rule {
     pub fn default_level(self) -> Level {
         match self {
             Rule::HeapBuffer | Rule::GenericPayload => Level::Deny,
-            Rule::LargeInline => Level::Warn,
+            Rule::LargeInline | Rule::UnusedAllow => Level::Warn,
             Rule::UnboundedCollection => Level::Allow,
         }
     }
@@ -64,6 +69,9 @@ impl Rule {
             }
             Rule::UnboundedCollection => {
                 "cap the collection when the error is built, or keep only a count and the first few entries"
+            }
+            Rule::UnusedAllow => {
+                "remove the suppression, or fix it (rule id, `reason`, placement directly above the type, variant or field)"
             }
         }
     }
@@ -155,17 +163,88 @@ struct Root {
     pos: Pos,
     /// For written roots: the type and its scope.
     written: Option<(Ty, Scope)>,
-    allows: Vec<String>,
+    /// For written roots: the alias's suppressions (definitions carry their own).
+    allows: Vec<AllowKey>,
+    /// For definitions: the module path and the name, for `ignore` entries.
+    path: Vec<String>,
     returned_by: usize,
 }
 
-/// Runs the enabled rules over the program.
-pub fn analyse(prog: &Program, enabled: &HashSet<Rule>, limits: &Limits) -> Vec<RawFinding> {
+/// One rule of one suppression: the file, the position of the attribute or comment, the rule.
+pub type AllowKey = (usize, Pos, Rule);
+
+/// The usable rules of a suppression (with a reason, well-formed, known rule ids).
+pub fn allow_keys(file: usize, a: &Allow) -> Vec<AllowKey> {
+    if a.reason.is_none() || a.malformed.is_some() {
+        return Vec::new();
+    }
+    a.rules
+        .iter()
+        .filter_map(|r| r.parse::<Rule>().ok())
+        .map(|r| (file, a.pos, r))
+        .collect()
+}
+
+/// Whether a config `ignore` path names a type with this module path and name: the entry
+/// (without a leading `crate`) is a suffix of the type's path, or is the type's path behind a
+/// crate name.
+pub fn ignore_matches(entry: &[String], path: &[String], name: &str) -> bool {
+    let entry = match entry.first().map(String::as_str) {
+        Some("crate") => &entry[1..],
+        _ => entry,
+    };
+    if entry.is_empty() {
+        return false;
+    }
+    if path.is_empty() {
+        return entry.len() == 1 && entry[0] == name || entry.join("::") == name;
+    }
+    path.ends_with(entry) || (entry.len() > 1 && entry[1..] == *path)
+}
+
+/// What [`analyse`] found: the findings (with `unused-allow` ones for the suppressions in the
+/// source) and which config `ignore` entries were used.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// The findings.
+    pub findings: Vec<RawFinding>,
+    /// Indexes of the `ignore` entries that suppressed a finding.
+    pub used_ignores: HashSet<usize>,
+}
+
+/// Runs the enabled rules over the program. `ignores` are the config's `ignore` entries, as
+/// paths; the suppressions in the source are applied and checked for use.
+pub fn analyse(
+    prog: &Program,
+    enabled: &HashSet<Rule>,
+    limits: &Limits,
+    ignores: &[Vec<String>],
+) -> Analysis {
     let roots = find_roots(prog);
     let mut sizer = Sizer::new(prog);
     let mut out = Vec::new();
+    let mut used: HashSet<AllowKey> = HashSet::new();
+    let mut used_ignores = HashSet::new();
+    let keep_walking = prog.files.iter().any(|f| {
+        f.index.defs.iter().any(|d| {
+            !d.allows.is_empty()
+                || match &d.body {
+                    Body::Struct(fs) | Body::Union(fs) => fs.iter().any(|f| !f.allows.is_empty()),
+                    Body::Enum(vs) => vs.iter().any(|v| {
+                        !v.allows.is_empty() || v.fields.iter().any(|f| !f.allows.is_empty())
+                    }),
+                    Body::Alias(_) => false,
+                }
+        })
+    });
     for (key, root) in roots {
-        let allowed = |r: Rule| enabled.contains(&r) && !root.allows.iter().any(|a| a == r.id());
+        let allowed = |r: Rule| enabled.contains(&r);
+        let ignored: Vec<usize> = ignores
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| ignore_matches(e, &root.path, &root.name))
+            .map(|(i, _)| i)
+            .collect();
         let (scope, what) = match (&key, &root.written) {
             (RootKey::Def(id), _) => (prog.root_scope(*id), Start::Def(*id)),
             (RootKey::Written(..), Some((t, s))) => (s.clone(), Start::Ty(t.clone())),
@@ -179,75 +258,187 @@ pub fn analyse(prog: &Program, enabled: &HashSet<Rule>, limits: &Limits) -> Vec<
             heap: None,
             generic: None,
             coll: None,
+            active: root.allows.clone(),
+            used: &mut used,
+            keep_walking,
         };
         let mut chain = Vec::new();
         match &what {
             Start::Def(id) => w.walk_def(*id, &scope, &mut chain, 0),
             Start::Ty(t) => w.walk(t, &scope, None, &mut chain, 0),
         }
-        let mk = |rule: Rule, message: String, chain: Vec<String>| RawFinding {
-            rule,
-            file: root.file,
-            pos: root.pos,
-            type_name: root.name.clone(),
-            message,
-            chain,
-            returned_by: root.returned_by,
+        let (heap, generic, coll) = (w.heap.take(), w.generic.take(), w.coll.take());
+        let mut found = Vec::new();
+        let mut mk = |rule: Rule, message: String, chain: Vec<String>| {
+            found.push(RawFinding {
+                rule,
+                file: root.file,
+                pos: root.pos,
+                type_name: root.name.clone(),
+                message,
+                chain,
+                returned_by: root.returned_by,
+            })
         };
         let name = &root.name;
         if allowed(Rule::HeapBuffer)
-            && let Some((what, chain)) = w.heap.take()
+            && let Some((what, chain)) = heap
         {
-            out.push(mk(
+            mk(
                 Rule::HeapBuffer,
                 format!("error type `{name}` holds a heap buffer: {what}"),
                 nonempty(chain, &what),
-            ));
+            );
         }
         if allowed(Rule::GenericPayload)
-            && let Some((param, chain)) = w.generic.take()
+            && let Some((param, chain)) = generic
         {
-            out.push(mk(
+            mk(
                 Rule::GenericPayload,
                 format!(
                     "error type `{name}` keeps a value of type parameter `{param}`: it carries whatever payload it is given"
                 ),
                 nonempty(chain, &param),
-            ));
+            );
         }
         if allowed(Rule::UnboundedCollection)
-            && let Some((what, chain)) = w.coll.take()
+            && let Some((what, chain)) = coll
         {
-            out.push(mk(
+            mk(
                 Rule::UnboundedCollection,
                 format!("error type `{name}` holds an unbounded collection: {what}"),
                 nonempty(chain, &what),
-            ));
+            );
         }
         if allowed(Rule::LargeInline) {
+            let mut through = root.allows.clone();
             let (size, chain) = match &what {
                 Start::Def(id) => {
                     let s = sizer.size_def(*id, &scope, 0);
-                    (s, biggest_chain(prog, &mut sizer, *id, &scope, 0))
+                    (
+                        s,
+                        biggest_chain(prog, &mut sizer, *id, &scope, 0, &mut through),
+                    )
                 }
                 Start::Ty(t) => (sizer.size(t, &scope, 0), vec![format!("{t}")]),
             };
-            if size.bytes > limits.max_error_size {
+            let suppressed: Vec<AllowKey> = through
+                .into_iter()
+                .filter(|k| k.2 == Rule::LargeInline)
+                .collect();
+            if size.bytes > limits.max_error_size && !suppressed.is_empty() {
+                used.extend(suppressed);
+            } else if size.bytes > limits.max_error_size {
                 let n = size.bytes;
                 let (wording, chain) = size_wording(size, chain);
-                out.push(mk(
+                mk(
                     Rule::LargeInline,
                     format!(
                         "error type `{name}` is {wording} {n} bytes inline (limit {}, estimated for 64-bit targets)",
                         limits.max_error_size
                     ),
                     chain,
-                ));
+                );
+            }
+        }
+        if !found.is_empty() && !ignored.is_empty() {
+            used_ignores.extend(ignored);
+        } else {
+            out.extend(found);
+        }
+    }
+    if enabled.contains(&Rule::UnusedAllow) {
+        unused_allows(prog, enabled, &used, &mut out);
+    }
+    out.sort_by_key(|a| (a.file, a.pos, a.rule));
+    Analysis {
+        findings: out,
+        used_ignores,
+    }
+}
+
+/// `unused-allow` findings for the suppressions in the source that suppressed nothing or
+/// cannot be used. Suppressions of rules that are off are not checked (nothing ran to use them).
+fn unused_allows(
+    prog: &Program,
+    enabled: &HashSet<Rule>,
+    used: &HashSet<AllowKey>,
+    out: &mut Vec<RawFinding>,
+) {
+    for (fi, f) in prog.files.iter().enumerate() {
+        for d in &f.index.defs {
+            let mut places: Vec<(String, &Allow)> =
+                d.allows.iter().map(|a| (d.name.clone(), a)).collect();
+            fn fields<'a>(owner: &str, fs: &'a [crate::index::Field]) -> Vec<(String, &'a Allow)> {
+                fs.iter()
+                    .flat_map(|f| {
+                        f.allows
+                            .iter()
+                            .map(move |a| (format!("{owner}.{}", f.name), a))
+                    })
+                    .collect()
+            }
+            match &d.body {
+                Body::Struct(fs) | Body::Union(fs) => places.extend(fields(&d.name, fs)),
+                Body::Enum(vs) => {
+                    for v in vs {
+                        let owner = format!("{}::{}", d.name, v.name);
+                        places.extend(v.allows.iter().map(|a| (owner.clone(), a)));
+                        places.extend(fields(&owner, &v.fields));
+                    }
+                }
+                Body::Alias(_) => {}
+            }
+            for (owner, a) in places {
+                let what = if a.comment {
+                    "`// errguard: allow(…)`"
+                } else {
+                    "`#[errguard::allow(…)]`"
+                };
+                let mut report = |message: String| {
+                    out.push(RawFinding {
+                        rule: Rule::UnusedAllow,
+                        file: fi,
+                        pos: a.pos,
+                        type_name: owner.clone(),
+                        message,
+                        chain: Vec::new(),
+                        returned_by: 0,
+                    })
+                };
+                if let Some(why) = &a.malformed {
+                    report(format!(
+                        "{what} on `{owner}` cannot be read ({why}); it suppresses nothing"
+                    ));
+                    continue;
+                }
+                if a.reason.is_none() {
+                    let how = if a.comment {
+                        "write `-- reason` after `allow(…)`"
+                    } else {
+                        "add `reason = \"…\"`"
+                    };
+                    report(format!(
+                        "{what} on `{owner}` has no reason, so it suppresses nothing: {how}"
+                    ));
+                    continue;
+                }
+                for r in &a.rules {
+                    match r.parse::<Rule>() {
+                        Err(e) => {
+                            report(format!("{what} on `{owner}`: {e}; it suppresses nothing"))
+                        }
+                        Ok(Rule::UnusedAllow) => {}
+                        Ok(rule) if !enabled.contains(&rule) => {}
+                        Ok(rule) if used.contains(&(fi, a.pos, rule)) => {}
+                        Ok(rule) => report(format!(
+                            "{what} for `{rule}` on `{owner}` suppresses nothing: no `{rule}` finding goes through it"
+                        )),
+                    }
+                }
             }
         }
     }
-    out.sort_by_key(|a| (a.file, a.pos, a.rule));
-    out
 }
 
 fn size_wording(size: Size, chain: Vec<String>) -> (&'static str, Vec<String>) {
@@ -274,47 +465,57 @@ fn biggest_chain(
     id: DefId,
     scope: &Scope,
     depth: usize,
+    through: &mut Vec<AllowKey>,
 ) -> Vec<String> {
+    let d = prog.def(id);
+    let file = prog.defs[id].file;
+    for a in &d.allows {
+        through.extend(allow_keys(file, a));
+    }
     if depth > 4 {
         return Vec::new();
     }
-    let d = prog.def(id);
-    let mut best: Option<(u64, String, Ty)> = None;
-    let mut consider = |owner: String, fname: &FieldName, ty: &Ty, sizer: &mut Sizer<'_>| {
-        let s = sizer.size(ty, scope, 1);
-        if best.as_ref().is_none_or(|(b, _, _)| s.bytes > *b) {
-            let approx = if s.exact { "" } else { "at least " };
-            best = Some((
-                s.bytes,
-                format!("{owner}.{fname}: {ty} ({approx}{} bytes)", s.bytes),
-                ty.clone(),
-            ));
-        }
-    };
+    let mut best: Option<(u64, String, Ty, Vec<Allow>)> = None;
+    let mut consider =
+        |owner: String, f: &crate::index::Field, variant: &[Allow], sizer: &mut Sizer<'_>| {
+            let s = sizer.size(&f.ty, scope, 1);
+            if best.as_ref().is_none_or(|(b, ..)| s.bytes > *b) {
+                let approx = if s.exact { "" } else { "at least " };
+                best = Some((
+                    s.bytes,
+                    format!("{owner}.{}: {} ({approx}{} bytes)", f.name, f.ty, s.bytes),
+                    f.ty.clone(),
+                    variant.iter().chain(&f.allows).cloned().collect(),
+                ));
+            }
+        };
     match &d.body {
         Body::Struct(fields) | Body::Union(fields) => {
             for f in fields {
-                consider(d.name.clone(), &f.name, &f.ty, sizer);
+                consider(d.name.clone(), f, &[], sizer);
             }
         }
         Body::Enum(vs) => {
             for v in vs {
                 for f in &v.fields {
-                    consider(format!("{}::{}", d.name, v.name), &f.name, &f.ty, sizer);
+                    consider(format!("{}::{}", d.name, v.name), f, &v.allows, sizer);
                 }
             }
         }
         Body::Alias(_) => {}
     }
-    let Some((_, link, ty)) = best else {
+    let Some((_, link, ty, allows)) = best else {
         return Vec::new();
     };
+    for a in &allows {
+        through.extend(allow_keys(file, a));
+    }
     let mut chain = vec![link];
     if let Node::Def(inner, args) = prog.node(&ty, scope)
         && inner != id
     {
         let s = prog.def_scope(inner, &args);
-        chain.extend(biggest_chain(prog, sizer, inner, &s, depth + 1));
+        chain.extend(biggest_chain(prog, sizer, inner, &s, depth + 1, through));
     }
     chain
 }
@@ -327,19 +528,44 @@ struct Walker<'p> {
     heap: Option<(String, Vec<String>)>,
     generic: Option<(String, Vec<String>)>,
     coll: Option<(String, Vec<String>)>,
+    /// The suppressions on the way from the root to the current field.
+    active: Vec<AllowKey>,
+    /// Suppressions that suppressed something.
+    used: &'p mut HashSet<AllowKey>,
+    /// The scan has suppressions: do not stop at the first finding of each rule.
+    keep_walking: bool,
 }
 
 const MAX_STEPS: usize = 20_000;
 
 impl Walker<'_> {
     fn done(&self) -> bool {
-        self.heap.is_some() && self.generic.is_some() && self.coll.is_some()
+        // With suppressions in the scan, every path is walked so that each one is marked used.
+        !self.keep_walking && self.heap.is_some() && self.generic.is_some() && self.coll.is_some()
             || self.steps > MAX_STEPS
     }
 
+    /// Whether a suppression on the current path covers `rule` (and marks it used).
+    fn suppressed(&mut self, rule: Rule) -> bool {
+        let mut any = false;
+        for k in &self.active {
+            if k.2 == rule {
+                self.used.insert(*k);
+                any = true;
+            }
+        }
+        any
+    }
+
     fn hit_heap(&mut self, what: String, chain: &[String]) {
-        if self.heap.is_none() {
+        if !self.suppressed(Rule::HeapBuffer) && self.heap.is_none() {
             self.heap = Some((what, chain.to_vec()));
+        }
+    }
+
+    fn hit_coll(&mut self, what: String, chain: &[String]) {
+        if !self.suppressed(Rule::UnboundedCollection) && self.coll.is_none() {
+            self.coll = Some((what, chain.to_vec()));
         }
     }
 
@@ -353,32 +579,46 @@ impl Walker<'_> {
                 _ => format!("{n},"),
             })
             .collect();
-        if !self.visited.insert((id, key_args)) {
+        let d = self.prog.def(id);
+        let file = self.prog.defs[id].file;
+        let outer = self.active.len();
+        for a in &d.allows {
+            self.active.extend(allow_keys(file, a));
+        }
+        // The same definition under other suppressions is walked again.
+        let key_active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
+        if !self.visited.insert((id, key_args + &key_active)) {
+            self.active.truncate(outer);
             return;
         }
-        let d = self.prog.def(id);
-        let mut visit = |this: &mut Self, owner: String, fname: &FieldName, ty: &Ty| {
-            if this.done() {
-                return;
-            }
-            chain.push(format!("{owner}.{fname}: {ty}"));
-            let name = match fname {
-                FieldName::Named(n) => Some(n.as_str()),
-                FieldName::Index(_) => None,
+        let mut visit =
+            |this: &mut Self, owner: String, f: &crate::index::Field, variant: &[Allow]| {
+                if this.done() {
+                    return;
+                }
+                let before = this.active.len();
+                for a in variant.iter().chain(&f.allows) {
+                    this.active.extend(allow_keys(file, a));
+                }
+                chain.push(format!("{owner}.{}: {}", f.name, f.ty));
+                let name = match &f.name {
+                    FieldName::Named(n) => Some(n.as_str()),
+                    FieldName::Index(_) => None,
+                };
+                this.walk(&f.ty, scope, name, chain, depth + 1);
+                chain.pop();
+                this.active.truncate(before);
             };
-            this.walk(ty, scope, name, chain, depth + 1);
-            chain.pop();
-        };
         match &d.body {
             Body::Struct(fields) | Body::Union(fields) => {
                 for f in fields {
-                    visit(self, d.name.clone(), &f.name, &f.ty);
+                    visit(self, d.name.clone(), f, &[]);
                 }
             }
             Body::Enum(vs) => {
                 for v in vs {
                     for f in &v.fields {
-                        visit(self, format!("{}::{}", d.name, v.name), &f.name, &f.ty);
+                        visit(self, format!("{}::{}", d.name, v.name), f, &v.allows);
                     }
                 }
             }
@@ -388,6 +628,7 @@ impl Walker<'_> {
                 chain.pop();
             }
         }
+        self.active.truncate(outer);
     }
 
     fn walk(
@@ -413,7 +654,7 @@ impl Walker<'_> {
                     Owns::Bytes => self.hit_heap(format!("`{ty}` is a byte buffer"), chain),
                     Owns::Text => {
                         if let Some(f) = field
-                            && known::is_payload_name(f)
+                            && self.prog.known.is_payload_name(f)
                         {
                             self.hit_heap(
                                 format!("`{ty}` field `{f}` holds a payload (by its name)"),
@@ -432,19 +673,14 @@ impl Walker<'_> {
                         if bytes {
                             self.hit_heap(format!("`{ty}` is a byte buffer"), chain);
                         } else {
-                            if self.coll.is_none() {
-                                self.coll = Some((format!("`{ty}`"), chain.clone()));
-                            }
+                            self.hit_coll(format!("`{ty}`"), chain);
                             for (t, s) in &args {
                                 self.walk(t, s, field, chain, depth + 1);
                             }
                         }
                     }
                     Owns::Document => {
-                        if self.coll.is_none() {
-                            self.coll =
-                                Some((format!("`{ty}` is a dynamic document"), chain.clone()));
-                        }
+                        self.hit_coll(format!("`{ty}` is a dynamic document"), chain);
                     }
                     Owns::PayloadError(why) => {
                         self.hit_heap(format!("`{ty}` {why}"), chain);
@@ -454,7 +690,8 @@ impl Walker<'_> {
             }
             Node::Foreign(_, None, _) | Node::Unknown | Node::Opaque | Node::Pointer(_) => {}
             Node::Param(name, error_bound) => {
-                if !error_bound && self.generic.is_none() {
+                if !error_bound && !self.suppressed(Rule::GenericPayload) && self.generic.is_none()
+                {
                     self.generic = Some((name, chain.clone()));
                 }
             }
@@ -482,13 +719,26 @@ impl Walker<'_> {
                 if self.prog.is_byte(&e, &s) {
                     self.hit_heap(format!("`[{e}]` is a byte buffer"), chain);
                 } else {
-                    if self.coll.is_none() {
-                        self.coll = Some((format!("`[{e}]`"), chain.clone()));
-                    }
+                    self.hit_coll(format!("`[{e}]`"), chain);
                     self.walk(&e, &s, field, chain, depth + 1);
                 }
             }
         }
+    }
+}
+
+fn def_root(prog: &Program, id: DefId) -> Root {
+    let d = prog.def(id);
+    let mut path = prog.modules[prog.defs[id].module].path.clone();
+    path.push(d.name.clone());
+    Root {
+        name: d.name.clone(),
+        file: prog.defs[id].file,
+        pos: d.pos,
+        written: None,
+        allows: Vec::new(),
+        path,
+        returned_by: 0,
     }
 }
 
@@ -507,17 +757,7 @@ fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
             roots.insert(key, root);
         }
     };
-    let def_root = |id: DefId| {
-        let d = prog.def(id);
-        Root {
-            name: d.name.clone(),
-            file: prog.defs[id].file,
-            pos: d.pos,
-            written: None,
-            allows: d.allows.clone(),
-            returned_by: 0,
-        }
-    };
+    let def_root = |id: DefId| def_root(prog, id);
     for id in 0..prog.defs.len() {
         if prog.def(id).error_derive && !matches!(prog.def(id).body, Body::Alias(_)) {
             add(RootKey::Def(id), def_root(id), 0);
@@ -685,12 +925,13 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
         return;
     }
     let file = scope.file();
-    let written = |name: String, file: usize, pos: Pos, allows: Vec<String>| Root {
+    let written = |name: String, file: usize, pos: Pos, allows: Vec<AllowKey>| Root {
         name,
         file,
         pos,
         written: Some((ty.clone(), scope.clone())),
         allows,
+        path: Vec::new(),
         returned_by: 0,
     };
     match &ty.kind {
@@ -733,25 +974,22 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                             out.push((
                                 RootKey::Written(prog.defs[id].file, d.pos),
                                 Root {
+                                    path: def_root(prog, id).path,
                                     name: d.name.clone(),
                                     file: prog.defs[id].file,
                                     pos: d.pos,
                                     written: Some((ty.clone(), scope.clone())),
-                                    allows: d.allows.clone(),
+                                    allows: d
+                                        .allows
+                                        .iter()
+                                        .flat_map(|a| allow_keys(prog.defs[id].file, a))
+                                        .collect(),
                                     returned_by: 0,
                                 },
                             ));
                         }
                     } else {
-                        let r = Root {
-                            name: d.name.clone(),
-                            file: prog.defs[id].file,
-                            pos: d.pos,
-                            written: None,
-                            allows: d.allows.clone(),
-                            returned_by: 0,
-                        };
-                        out.push((RootKey::Def(id), r));
+                        out.push((RootKey::Def(id), def_root(prog, id)));
                     }
                 }
                 crate::resolve::Res::Foreign(path) => {
@@ -789,4 +1027,147 @@ fn unwrap_pointer<'t>(prog: &Program, ty: &'t Ty, scope: &Scope) -> &'t Ty {
         return a;
     }
     ty
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, check_sources};
+
+    fn found(src: &str) -> Vec<(Rule, u32)> {
+        check_sources(&[("a.rs", src)], &Config::default())
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.line))
+            .collect()
+    }
+
+    #[test]
+    fn field_and_variant_allows_cover_only_their_chains() {
+        let src = "\
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub enum E {
+    #[errguard::allow(heap-buffer, reason = \"capped\")]
+    A(Vec<u8>),
+    B(Inner),
+}
+pub struct Inner {
+    #[errguard::allow(heap-buffer, reason = \"a nonce\")]
+    nonce: Vec<u8>,
+}
+#[derive(Debug, thiserror::Error)]
+pub struct F { inner: Inner, other: Inner }
+";
+        // E: both buffers suppressed. F: `Inner.nonce` is suppressed through both fields.
+        assert_eq!(found(src), []);
+        let src = src.replace("    B(Inner),", "    B(Inner),\n    C { body: Vec<u8> },");
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].chain, ["E::C.body: Vec<u8>"]);
+    }
+
+    #[test]
+    fn allows_after_every_rule_has_a_finding_are_still_used() {
+        let src = "\
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub struct E<T> {
+    body: Vec<u8>,
+    t: T,
+    names: Vec<String>,
+    #[errguard::allow(heap-buffer, reason = \"a nonce\")]
+    nonce: Vec<u8>,
+}
+";
+        let mut c = Config::default();
+        c.levels.insert(Rule::UnboundedCollection, Level::Warn);
+        let r = check_sources(&[("a.rs", src)], &c);
+        let rules: Vec<Rule> = r.findings.iter().map(|f| f.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                Rule::HeapBuffer,
+                Rule::GenericPayload,
+                Rule::UnboundedCollection
+            ]
+        );
+    }
+
+    #[test]
+    fn type_allows_cover_chains_through_the_type() {
+        let src = "\
+#[errguard::allow(heap-buffer, reason = \"bounded by the protocol\")]
+pub struct Frame { data: Vec<u8> }
+#[derive(Debug, thiserror::Error)]
+pub struct Outer { frame: Frame }
+";
+        assert_eq!(found(src), []);
+    }
+
+    #[test]
+    fn large_inline_allow_on_the_biggest_field() {
+        let src = "\
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub struct Stats {
+    #[errguard::allow(large-inline, reason = \"histogram, built once\")]
+    buckets: [u64; 20],
+    n: u64,
+}
+#[derive(Debug, thiserror::Error)]
+#[errguard::allow]
+pub struct Other {
+    a: [u64; 20],
+    #[errguard::allow(large-inline, reason = \"the small one\")]
+    b: u8,
+}
+";
+        assert_eq!(
+            found(src),
+            [(Rule::LargeInline, 10), (Rule::UnusedAllow, 12)]
+        );
+    }
+
+    #[test]
+    fn unusable_allows_are_reported() {
+        let src = "\
+#[errguard::allow(heap-buffer)]
+#[errguard::allow(no-such-rule, reason = \"x\")]
+#[derive(Debug, thiserror::Error)]
+pub struct E { body: Vec<u8> }
+";
+        assert_eq!(
+            found(src),
+            [
+                (Rule::UnusedAllow, 1),
+                (Rule::UnusedAllow, 2),
+                (Rule::HeapBuffer, 4)
+            ]
+        );
+        // Suppressions of rules that are off are not checked.
+        let src = "#[errguard::allow(unbounded-collection, reason = \"x\")]\n#[derive(Debug, thiserror::Error)]\npub struct E { n: u8 }\n";
+        assert_eq!(found(src), []);
+    }
+
+    #[test]
+    fn ignore_paths() {
+        let p = |s: &str| -> Vec<String> { s.split("::").map(String::from).collect() };
+        let def = p("fetch::FetchError");
+        assert!(ignore_matches(&p("FetchError"), &def, "FetchError"));
+        assert!(ignore_matches(&p("fetch::FetchError"), &def, "FetchError"));
+        assert!(ignore_matches(
+            &p("crate::fetch::FetchError"),
+            &def,
+            "FetchError"
+        ));
+        assert!(ignore_matches(
+            &p("my_crate::fetch::FetchError"),
+            &def,
+            "FetchError"
+        ));
+        assert!(!ignore_matches(&p("other::FetchError"), &def, "FetchError"));
+        assert!(!ignore_matches(&p("Fetch"), &def, "FetchError"));
+        assert!(ignore_matches(&p("Vec<u8>"), &[], "Vec<u8>"));
+    }
 }

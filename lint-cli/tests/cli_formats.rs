@@ -148,7 +148,8 @@ fn sarif_follows_the_official_schema() {
             "heap-buffer",
             "generic-payload",
             "large-inline",
-            "unbounded-collection"
+            "unbounded-collection",
+            "unused-allow"
         ]
     );
     for r in rules {

@@ -240,6 +240,7 @@ async fn panics_are_caught() {
     assert_eq!(panics_then_works().await.unwrap(), 1);
 }
 
+#[errguard::allow(heap-buffer, reason = "test error: the guard is tested on an error that owns its body")]
 #[derive(Debug, Footprint)]
 struct Upload {
     body: Vec<u8>,
@@ -278,6 +279,7 @@ async fn measured_errors_over_the_heap_limit_fail_as_oversize() {
     assert_eq!(small.downcast_ref::<Upload>().unwrap().body.len(), 10);
 }
 
+#[errguard::allow(heap-buffer, reason = "test error: an unmeasured error with a body, on purpose")]
 #[derive(Debug)]
 struct Opaque {
     body: Vec<u8>,
@@ -406,6 +408,7 @@ async fn at_limit() -> Result<(), AtLimit> {
     Err(AtLimit([0; 128]))
 }
 
+#[errguard::allow(heap-buffer, large-inline, reason = "test error: over the size limit on purpose")]
 #[derive(Debug)]
 struct Large([u8; 300]);
 

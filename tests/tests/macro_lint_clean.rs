@@ -8,6 +8,7 @@ use std::time::Duration;
 use errguard::{Footprint, RetryPolicy, retryable_actor};
 
 /// A measured error.
+#[errguard::allow(heap-buffer, reason = "test error: a measured payload for the expansion to handle")]
 #[derive(Debug, Footprint)]
 pub struct Failure {
     body: Vec<u8>,

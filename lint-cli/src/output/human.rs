@@ -64,10 +64,15 @@ impl Human {
         if !f.chain.is_empty() {
             notes.push(format!("chain: {}", f.chain.join(" → ")));
         }
-        notes.push(format!(
-            "returned by {}",
-            plural(f.returned_by, "place", "places")
-        ));
+        if let Some(p) = &f.package {
+            notes.push(format!("package: {p}"));
+        }
+        if f.rule != crate::Rule::UnusedAllow {
+            notes.push(format!(
+                "returned by {}",
+                plural(f.returned_by, "place", "places")
+            ));
+        }
         let help = format!("{} (see {})", f.rule.help(), f.rule.doc_path());
         let title = level
             .clone()
@@ -81,12 +86,13 @@ impl Human {
                     Snippet::source(line.as_str())
                         .line_start(f.line as usize)
                         .path(path.as_str())
-                        .annotation(AnnotationKind::Primary.span(span).label(format!(
-                            "{} `{}` {}",
-                            "error type",
-                            f.type_name,
-                            f.level_word()
-                        ))),
+                        .annotation(AnnotationKind::Primary.span(span).label(
+                            if f.rule == crate::Rule::UnusedAllow {
+                                format!("suppression on `{}`", f.type_name)
+                            } else {
+                                format!("{} `{}` {}", "error type", f.type_name, f.level_word())
+                            },
+                        )),
                 )
             }
             None => {
@@ -109,6 +115,7 @@ impl Finding {
             crate::Rule::GenericPayload => "keeps a payload",
             crate::Rule::LargeInline => "is large",
             crate::Rule::UnboundedCollection => "holds a collection",
+            crate::Rule::UnusedAllow => "suppresses nothing",
         }
     }
 }

@@ -48,6 +48,9 @@ struct JFinding<'a> {
     chain: &'a [String],
     returned_by: usize,
     fingerprint: &'a str,
+    /// Only with `--workspace` / `--manifest-path` (added within version 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    package: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +88,7 @@ impl Emitter for Json {
                     chain: &f.chain,
                     returned_by: f.returned_by,
                     fingerprint: &f.fingerprint,
+                    package: f.package.as_deref(),
                 })
                 .collect(),
             errors: report
