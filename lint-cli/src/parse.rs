@@ -69,6 +69,11 @@ pub fn parse_items(src: &str) -> Result<Parsed, ParseFailure> {
     })
 }
 
+/// `[doc = "…"]`, the group of an outer doc comment.
+fn is_doc_attr(g: &Group) -> bool {
+    matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
+}
+
 /// A shebang line (`#!/usr/bin/env …`, not `#![attr]`) is blanked so positions stay put.
 fn blank_shebang(src: &str) -> std::borrow::Cow<'_, str> {
     let body = src.strip_prefix('\u{feff}').unwrap_or(src);
@@ -166,6 +171,14 @@ impl Strip {
                             && out
                                 .last()
                                 .is_some_and(|t| is_punct(t, '#') || is_punct(t, '!'));
+                        if attr && is_doc_attr(&g) && out.last().is_some_and(|t| is_punct(t, '#')) {
+                            // `///` comments are a large share of real sources (generated SDKs
+                            // above all) and say nothing about types: not worth syn's time.
+                            out.pop();
+                            item_start = true;
+                            prev_joint_arrow = false;
+                            continue;
+                        }
                         out.push(TokenTree::Group(g));
                         if is_brace && state != State::FnSig {
                             state = State::Plain;
@@ -190,9 +203,7 @@ impl Strip {
                         && matches!(it.peek(), Some(TokenTree::Ident(n)) if n != "fn" && n != "unsafe" && n != "async" && n != "extern")
                     {
                         state = State::ConstHead;
-                    } else if matches!(i.to_string().as_str(), "pub" | "unsafe" | "default")
-                        && was_item_start
-                    {
+                    } else if (i == "pub" || i == "unsafe" || i == "default") && was_item_start {
                         // `pub(crate) const`, `unsafe impl`: still at item start.
                         item_start = true;
                         if i == "pub"
@@ -367,6 +378,35 @@ pub fn collect_type_after_arrow(toks: &[TokenTree], mut i: usize) -> (TokenStrea
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outer_doc_comments_are_dropped_other_attributes_kept() {
+        let p = parse_items(
+            "//! crate docs stay (inner)\n/// docs\n#[derive(Debug)]\n/// more\npub struct E {\n    /// field docs\n    #[serde(skip)]\n    body: Vec<u8>,\n}\n",
+        )
+        .unwrap();
+        assert_eq!(p.file.attrs.len(), 1, "the inner `//!` doc is not touched");
+        let syn::Item::Struct(s) = &p.file.items[0] else {
+            panic!("not a struct")
+        };
+        let names = |attrs: &[syn::Attribute]| -> Vec<String> {
+            attrs
+                .iter()
+                .map(|a| a.path().get_ident().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(names(&s.attrs), ["derive"]);
+        let field = s.fields.iter().next().unwrap();
+        assert_eq!(names(&field.attrs), ["serde"]);
+        // Positions of what follows are unchanged.
+        assert_eq!(
+            Pos::of(s.ident.span()),
+            Pos {
+                line: 5,
+                column: 12
+            }
+        );
+    }
 
     #[test]
     fn bodies_are_cut_out() {
