@@ -11,24 +11,89 @@ use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Fields, Ident, Item, LitStr, Meta, Token};
 
+use crate::actor::edit_distance;
+
+/// The rule ids `cargo errguard check` knows: the only list of them in this crate.
+///
+/// Keep it equal to the ids of `Rule::id` in `lint-cli/src/rules.rs`; the errguard-tests test
+/// `allow_rule_ids` (through `errguard::__private::ALLOW_RULE_IDS`) fails when they differ.
+pub const RULE_IDS: [&str; 5] = [
+    "heap-buffer",
+    "generic-payload",
+    "large-inline",
+    "unbounded-collection",
+    "unused-allow",
+];
+
+/// `__allow_rule_ids!()`: [`RULE_IDS`] as an array expression.
+pub fn rule_ids(input: TokenStream) -> TokenStream {
+    if !input.is_empty() {
+        return syn::Error::new_spanned(input, "`__allow_rule_ids!()` takes no arguments")
+            .into_compile_error();
+    }
+    let ids = RULE_IDS;
+    quote::quote!([#(#ids),*])
+}
+
+/// One rule id as written, with its tokens for the error span.
+pub struct RuleId {
+    /// The id, `_` read as `-` as the lint does (`heap_buffer` is `heap-buffer`).
+    pub id: String,
+    tokens: TokenStream,
+}
+
 /// The parsed arguments: the rule ids and the reason.
 pub struct AllowArgs {
-    pub rules: Vec<String>,
+    pub rules: Vec<RuleId>,
     pub reason: Option<LitStr>,
 }
 
-/// A rule id: a kebab-case word sequence (`payload-in-error`) or a string literal.
-fn parse_rule(input: ParseStream) -> syn::Result<String> {
+/// A rule id: a kebab-case word sequence (`heap-buffer`) or a string literal.
+fn parse_rule(input: ParseStream) -> syn::Result<RuleId> {
     if input.peek(LitStr) {
-        return Ok(input.parse::<LitStr>()?.value());
+        let lit: LitStr = input.parse()?;
+        return Ok(RuleId {
+            id: lit.value().replace('_', "-"),
+            tokens: lit.to_token_stream(),
+        });
     }
-    let mut rule = input.call(Ident::parse_any)?.to_string();
+    let first = input.call(Ident::parse_any)?;
+    let mut id = first.to_string();
+    let mut tokens = first.to_token_stream();
     while input.peek(Token![-]) {
-        input.parse::<Token![-]>()?;
-        rule.push('-');
-        rule.push_str(&input.call(Ident::parse_any)?.to_string());
+        let dash: Token![-] = input.parse()?;
+        let word = input.call(Ident::parse_any)?;
+        id.push('-');
+        id.push_str(&word.to_string());
+        dash.to_tokens(&mut tokens);
+        word.to_tokens(&mut tokens);
     }
-    Ok(rule)
+    Ok(RuleId {
+        id: id.replace('_', "-"),
+        tokens,
+    })
+}
+
+/// The error for a rule id the lint does not know: the nearest known id, if one is close
+/// (at most half of the characters differ), and the known ids.
+fn unknown_rule(rule: &RuleId) -> syn::Error {
+    let nearest = RULE_IDS
+        .iter()
+        .map(|known| (edit_distance(&rule.id, known), *known))
+        .min()
+        .filter(|(distance, known)| distance * 2 <= known.len().max(rule.id.chars().count()));
+    let hint = match nearest {
+        Some((_, known)) => format!("; did you mean `{known}`?"),
+        None => ";".to_string(),
+    };
+    syn::Error::new_spanned(
+        &rule.tokens,
+        format!(
+            "unknown errguard rule `{}`{hint} known rules: {}",
+            rule.id,
+            RULE_IDS.join(", ")
+        ),
+    )
 }
 
 impl Parse for AllowArgs {
@@ -75,20 +140,34 @@ impl Parse for AllowArgs {
     }
 }
 
+/// Checks the arguments: at least one rule id, every id known to the lint, and a reason.
 fn check(args: &AllowArgs, span: &dyn ToTokens) -> syn::Result<()> {
     if args.rules.is_empty() {
         return Err(syn::Error::new_spanned(
             span,
-            "`#[errguard::allow]` needs a rule id, e.g. `#[errguard::allow(payload-in-error, reason = \"…\")]`",
+            "`#[errguard::allow]` needs a rule id, e.g. `#[errguard::allow(heap-buffer, reason = \"…\")]`",
         ));
     }
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |error: syn::Error| match &mut errors {
+        Some(all) => all.combine(error),
+        None => errors = Some(error),
+    };
+    for rule in &args.rules {
+        if !RULE_IDS.contains(&rule.id.as_str()) {
+            push(unknown_rule(rule));
+        }
+    }
     if args.reason.is_none() {
-        return Err(syn::Error::new_spanned(
+        push(syn::Error::new_spanned(
             span,
             "`#[errguard::allow]` needs a `reason = \"…\"`: every suppression says why",
         ));
     }
-    Ok(())
+    match errors {
+        Some(errors) => Err(errors),
+        None => Ok(()),
+    }
 }
 
 /// The outer attribute itself (an attribute macro sees only its arguments).
@@ -200,13 +279,23 @@ mod tests {
     use super::*;
     use quote::quote;
 
+    fn ids(args: &AllowArgs) -> Vec<&str> {
+        args.rules.iter().map(|r| r.id.as_str()).collect()
+    }
+
     #[test]
     fn parses_rules_and_reason() {
-        let args: AllowArgs = syn::parse2(
-            quote!(payload-in-error, "generic-payload", reason = "bounded by the caller"),
-        )
+        let args: AllowArgs = syn::parse2(quote!(
+            heap - buffer,
+            "generic-payload",
+            large_inline,
+            reason = "bounded by the caller"
+        ))
         .unwrap();
-        assert_eq!(args.rules, ["payload-in-error", "generic-payload"]);
+        assert_eq!(
+            ids(&args),
+            ["heap-buffer", "generic-payload", "large-inline"]
+        );
         assert_eq!(args.reason.unwrap().value(), "bounded by the caller");
     }
 
@@ -216,9 +305,9 @@ mod tests {
             TokenStream::new(),
             quote! {
                 enum E {
-                    #[errguard::allow(large-error, reason = "rare")]
+                    #[errguard::allow(large-inline, reason = "rare")]
                     A(Vec<u8>),
-                    B { #[errguard::allow(payload-in-error)] body: Vec<u8> },
+                    B { #[errguard::allow(heap-buffer)] body: Vec<u8> },
                 }
             },
         )
@@ -226,5 +315,63 @@ mod tests {
         assert!(!out.contains("errguard :: allow"), "{out}");
         assert!(out.contains("needs a `reason"), "{out}");
         assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn every_known_rule_is_accepted() {
+        for id in RULE_IDS {
+            let args: AllowArgs =
+                syn::parse2(format!("{id}, reason = \"r\"").parse().unwrap()).unwrap();
+            assert!(check(&args, &CallSite).is_ok(), "{id}");
+        }
+    }
+
+    fn unknown_message(args: TokenStream) -> String {
+        let args: AllowArgs = syn::parse2(args).unwrap();
+        check(&args, &CallSite).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn unknown_rule_suggests_the_nearest() {
+        assert_eq!(
+            unknown_message(quote!(large - size, reason = "r")),
+            "unknown errguard rule `large-size`; did you mean `large-inline`? known rules: \
+             heap-buffer, generic-payload, large-inline, unbounded-collection, unused-allow"
+        );
+        assert!(
+            unknown_message(quote!("heap-bufer", reason = "r"))
+                .contains("did you mean `heap-buffer`?")
+        );
+        let far = unknown_message(quote!(source - error, reason = "r"));
+        assert!(!far.contains("did you mean"), "{far}");
+        assert!(far.starts_with("unknown errguard rule `source-error`; known rules: heap-buffer"));
+    }
+
+    #[test]
+    fn unknown_rule_keeps_the_item_and_reports_each_mistake_once() {
+        let out = expand(
+            quote!(payload, reason = "r"),
+            quote!(
+                struct S {
+                    body: Vec<u8>,
+                }
+            ),
+        )
+        .to_string();
+        assert!(out.starts_with("struct S"), "{out}");
+        assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+        let out = expand(
+            TokenStream::new(),
+            quote! {
+                enum E {
+                    #[errguard::allow(heap-bufer, large-size, reason = "r")]
+                    A(Vec<u8>),
+                }
+            },
+        )
+        .to_string();
+        assert!(out.starts_with("enum E"), "{out}");
+        assert!(!out.contains("errguard :: allow"), "{out}");
+        assert_eq!(out.matches("compile_error").count(), 2, "{out}");
     }
 }

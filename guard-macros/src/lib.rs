@@ -36,9 +36,11 @@ pub fn derive_footprint(input: TokenStream) -> TokenStream {
 
 /// Marks a suppression for `cargo errguard check`: `#[errguard::allow(rule, reason = "…")]`.
 ///
-/// The compiler only checks it (a rule id and a non-empty `reason` are required) and leaves
-/// the item unchanged. Rule ids are kebab-case words (`payload-in-error`) or string literals;
-/// several may be listed.
+/// The compiler only checks it (known rule ids and a non-empty `reason` are required) and
+/// leaves the item unchanged. Rule ids are kebab-case words (`heap-buffer`) or string
+/// literals; several may be listed. The ids are those of `cargo errguard check`:
+/// `heap-buffer`, `generic-payload`, `large-inline`, `unbounded-collection` (and
+/// `unused-allow`); any other id is a compile error that names the nearest known one.
 ///
 /// Where it goes:
 ///
@@ -54,12 +56,12 @@ pub fn derive_footprint(input: TokenStream) -> TokenStream {
 /// #[errguard::allow]
 /// #[derive(Debug)]
 /// enum UploadError {
-///     #[errguard::allow(payload-in-error, reason = "bodies are capped at 4 KiB by the proxy")]
+///     #[errguard::allow(heap-buffer, reason = "bodies are capped at 4 KiB by the proxy")]
 ///     Rejected { body: Vec<u8> },
 ///     Timeout,
 /// }
 ///
-/// #[errguard::allow(large-error, reason = "built once at start-up, never retried")]
+/// #[errguard::allow(large-inline, reason = "built once at start-up, never retried")]
 /// #[derive(Debug)]
 /// struct ConfigError {
 ///     text: [u8; 512],
@@ -70,8 +72,15 @@ pub fn derive_footprint(input: TokenStream) -> TokenStream {
 /// A missing reason is a compile error:
 ///
 /// ```compile_fail
-/// #[errguard::allow(payload-in-error)]
+/// #[errguard::allow(heap-buffer)]
 /// struct E { body: Vec<u8> }
+/// ```
+///
+/// So is a rule id the lint does not know (here: "did you mean `large-inline`?"):
+///
+/// ```compile_fail
+/// #[errguard::allow(large-size, reason = "built once at start-up")]
+/// struct E { text: [u8; 512] }
 /// ```
 #[proc_macro_attribute]
 pub fn allow(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -82,4 +91,12 @@ pub fn allow(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn retryable_actor(args: TokenStream, item: TokenStream) -> TokenStream {
     actor::retryable_actor(args.into(), item.into()).into()
+}
+
+/// The rule ids `#[errguard::allow]` accepts, as an array expression of string literals, for
+/// `errguard::__private::ALLOW_RULE_IDS`. Not public API: no semver promise.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __allow_rule_ids(input: TokenStream) -> TokenStream {
+    allow::rule_ids(input.into()).into()
 }

@@ -14,6 +14,10 @@ pub use crate::runner::{Attempt, Runner};
 pub use crate::{Footprint, RetryAfter};
 pub use core::time::Duration;
 
+/// The rule ids `#[errguard::allow]` accepts (the list lives in errguard-macros), for the test
+/// that keeps them equal to the ids of `cargo errguard check` (`lint-cli/src/rules.rs`).
+pub const ALLOW_RULE_IDS: &[&str] = &errguard_macros::__allow_rule_ids!();
+
 /// The two halves of an actor's declared return type, read through the type system so that
 /// any alias of `Result` works (`io::Result<T>`, `anyhow::Result<T>`, a crate's own alias).
 #[diagnostic::on_unimplemented(

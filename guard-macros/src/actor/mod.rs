@@ -5,6 +5,9 @@ mod attr;
 mod expand;
 mod valid;
 
+/// Also used by `#[errguard::allow]` for its "did you mean".
+pub(crate) use attr::edit_distance;
+
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::ItemFn;

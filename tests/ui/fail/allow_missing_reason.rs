@@ -1,4 +1,4 @@
-#[errguard::allow(payload-in-error)]
+#[errguard::allow(heap-buffer)]
 #[derive(Debug)]
 pub struct Rejected {
     pub body: Vec<u8>,
@@ -7,9 +7,9 @@ pub struct Rejected {
 #[errguard::allow]
 #[derive(Debug)]
 pub enum FetchError {
-    #[errguard::allow(payload-in-error, reason = "")]
+    #[errguard::allow(heap-buffer, reason = "")]
     Status { body: Vec<u8> },
-    Io(#[errguard::allow(foreign-error)] std::io::Error),
+    Io(#[errguard::allow(large-inline)] std::io::Error),
 }
 
 #[errguard::allow(reason = "no rule named")]

@@ -1,4 +1,4 @@
-#[errguard::allow(payload-in-error, reason = "bodies are capped at 4 KiB upstream")]
+#[errguard::allow(heap-buffer, reason = "bodies are capped at 4 KiB upstream")]
 #[derive(Debug, Clone)]
 pub struct Rejected {
     pub body: Vec<u8>,
@@ -7,15 +7,15 @@ pub struct Rejected {
 #[errguard::allow]
 #[derive(Debug)]
 pub enum FetchError {
-    #[errguard::allow(payload-in-error, "large-error", reason = "kept for the audit log")]
+    #[errguard::allow(heap-buffer, "large-inline", reason = "kept for the audit log")]
     Status { code: u16, body: Vec<u8> },
-    Io(#[errguard::allow(foreign-error, reason = "std::io::Error is small")] std::io::Error),
+    Io(#[errguard::allow(heap_buffer, reason = "`heap_buffer` reads as `heap-buffer`, as in the lint")] std::io::Error),
     Timeout,
 }
 
 #[errguard::allow]
 pub union Raw {
-    #[errguard::allow(large-error, reason = "plain bytes")]
+    #[errguard::allow(large-inline, reason = "plain bytes")]
     pub bytes: [u8; 8],
     pub word: u64,
 }
@@ -24,7 +24,7 @@ pub union Raw {
 #[derive(Debug, Clone)]
 #[errguard::allow]
 pub struct Below {
-    #[errguard::allow(payload-in-error, reason = "tiny")]
+    #[errguard::allow(heap-buffer, unbounded-collection, reason = "tiny")]
     pub body: Vec<u8>,
 }
 
