@@ -474,8 +474,9 @@ fn page_size_from_auxv(auxv: &[u8]) -> Option<u64> {
     })
 }
 
-/// The kernel's peak RSS of this process (`VmHWM` in `/proc/self/status`), in bytes: the true
-/// peak, which samples taken every 50 ms can miss.
+/// The kernel's peak RSS of this process (`VmHWM` in `/proc/self/status`), in bytes. The kernel
+/// records its high-water mark whenever memory is unmapped (every freed payload) and when the
+/// file is read, so it catches the peaks that samples taken every 50 ms miss.
 fn peak_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     vm_hwm_kib(&status).map(|kib| kib * 1024)
@@ -889,8 +890,8 @@ fn allowance_text(payload_mib: u64, actors: usize) -> String {
 
 /// errguard's checks: its peak RSS (sampled and `VmHWM`) stays within the baseline plus
 /// [`payload_allowance`] payloads; on the heap, no more than one payload per actor is ever
-/// alive and everything else stays within [`OTHER_HEAP_LIMIT_MIB`] of the start; its growth
-/// after second 5 is under 5 % of one payload.
+/// alive and everything else stays within [`OTHER_HEAP_LIMIT_MIB`] of the start; with one
+/// actor, its growth after second 5 is under 5 % of one payload.
 fn checks(s: &Summary, payload_mib: u64, actors: usize) -> Vec<(String, bool)> {
     let allowed = payload_allowance(actors) * payload_mib as f64;
     let allowance = allowance_text(payload_mib, actors);
@@ -927,13 +928,18 @@ fn checks(s: &Summary, payload_mib: u64, actors: usize) -> Vec<(String, bool)> {
         ),
         other <= OTHER_HEAP_LIMIT_MIB,
     ));
-    out.push((
-        format!(
-            "growth {:+.1} MiB < 5 % of the payload = {flat_limit:.1} MiB",
-            s.growth
-        ),
-        s.growth < flat_limit,
-    ));
+    // The issue asks for flatness of one actor. With several actors the window means wander
+    // with the actors' phases by about as much as 5 % of a payload, so there the heap checks
+    // above (no payload kept, nothing else growing) are the test of what accumulates.
+    if actors == 1 {
+        out.push((
+            format!(
+                "growth {:+.1} MiB < 5 % of the payload = {flat_limit:.1} MiB",
+                s.growth
+            ),
+            s.growth < flat_limit,
+        ));
+    }
     out
 }
 
@@ -949,17 +955,29 @@ fn check_report(s: &Summary, payload_mib: u64, actors: usize) -> (String, bool) 
             if pass { "PASS" } else { "FAIL" }
         );
     }
+    if actors > 1 {
+        let _ = writeln!(
+            text,
+            "info errguard growth {:+.1} MiB (a check with one actor only)",
+            s.growth
+        );
+    }
     (text, all_pass)
+}
+
+/// `n` and `noun`, plural unless `n` is 1.
+fn count(n: u64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// What a runner other than errguard peaked at, for the record next to the checks.
 fn info_line(s: &Summary, payload_mib: u64, actors: usize, cap_mib: u64) -> String {
     format!(
-        "info {}: peak RSS (VmHWM) {:.0} MiB = baseline + {:.2} payloads per actor; at most {} payloads alive at once{}",
+        "info {}: peak RSS (VmHWM) {:.0} MiB = baseline + {:.2} payloads per actor; at most {} alive at once{}",
         s.runner,
         s.peak_rss(),
         (s.peak_rss() - s.baseline) / (payload_mib as f64 * actors as f64),
-        s.peaks.payloads,
+        count(s.peaks.payloads, "payload"),
         s.capped_at
             .map(|at| format!("; stopped at the {cap_mib} MiB cap after {at:.1} s"))
             .unwrap_or_default()
@@ -1395,6 +1413,8 @@ fn draw_chart(
 // ------------------------------------------------------------------------------------------
 
 /// Runs this binary again with `child_args`; forwards its output and returns its `@` lines.
+/// Exit code 1 is accepted from an errguard run: that is its checks failing, and the parent
+/// runs the same checks on the same figures.
 fn run_child(child_args: &[String], title: &str) -> Result<Vec<String>, Box<dyn Error>> {
     eprintln!("== {title} ==");
     let mut child = Command::new(std::env::current_exe()?)
@@ -1412,7 +1432,8 @@ fn run_child(child_args: &[String], title: &str) -> Result<Vec<String>, Box<dyn 
         }
     }
     let status = child.wait()?;
-    if !status.success() {
+    let checks_failed = title == RunnerKind::Errguard.name() && status.code() == Some(1);
+    if !status.success() && !checks_failed {
         return Err(format!("the `{title}` run failed: {status}").into());
     }
     Ok(tagged)
@@ -1462,11 +1483,7 @@ fn run_all(args: &Args) -> Result<bool, Box<dyn Error>> {
     });
     let title = format!(
         "RSS of {} retried every 1 ms, each error holding {} MiB",
-        if args.actors == 1 {
-            "1 actor".to_owned()
-        } else {
-            format!("{} actors", args.actors)
-        },
+        count(args.actors as u64, "actor"),
         args.payload_mib
     );
     let notes: Vec<(f64, f64, String)> = summaries
@@ -1491,8 +1508,11 @@ fn run_all(args: &Args) -> Result<bool, Box<dyn Error>> {
     let mut report = String::new();
     let _ = writeln!(
         report,
-        "## Memory: {} actors, {} MiB payload, 1 ms backoff, {} s, sampled every {} ms\n",
-        args.actors, args.payload_mib, args.seconds, args.sample_ms
+        "## Memory: {}, {} MiB payload, 1 ms backoff, {} s, sampled every {} ms\n",
+        count(args.actors as u64, "actor"),
+        args.payload_mib,
+        args.seconds,
+        args.sample_ms
     );
     report.push_str(&markdown_table(&summaries, args.payload_mib, args.actors));
     report.push('\n');
@@ -1704,13 +1724,30 @@ mod tests {
     }
 
     #[test]
+    fn counts_read_well() {
+        assert_eq!(count(1, "actor"), "1 actor");
+        assert_eq!(count(4, "payload"), "4 payloads");
+        let s = summarize(
+            "naive-hold",
+            &samples(&[(0, 4.0), (1000, 260.0)]),
+            Some(1000),
+            peaks(260.0, 0.0, 256.0, 2),
+        );
+        assert_eq!(
+            info_line(&s, 128, 1, 4096),
+            "info naive-hold: peak RSS (VmHWM) 260 MiB = baseline + 2.00 payloads per actor; at most 2 payloads alive at once; stopped at the 4096 MiB cap after 1.0 s"
+        );
+    }
+
+    #[test]
     fn vm_hwm_line() {
         let status = "Name:\tx\nVmPeak:\t  900 kB\nVmHWM:\t  123456 kB\nVmRSS:\t 1 kB\n";
         assert_eq!(vm_hwm_kib(status), Some(123_456));
         assert_eq!(vm_hwm_kib("VmRSS:\t 1 kB\n"), None);
         assert_eq!(vm_hwm_kib("VmHWM:\t 12 MB\n"), None);
-        // This process has run, so its peak is at least what it holds now.
-        assert!(peak_rss_bytes().unwrap() >= rss_bytes());
+        // This process's own status has the line. (Not compared with `rss_bytes`: the tests
+        // around this one allocate and free concurrently.)
+        assert!(peak_rss_bytes().unwrap() > MIB);
     }
 
     #[test]
@@ -1844,6 +1881,8 @@ mod tests {
         assert_eq!(four.len(), 2, "{four:?}");
         assert!(four[0].contains("= 522.0 MiB"), "{four:?}");
         assert!(failed(checks(&run(522.0, peaks(522.0, 1.0, 513.0, 4)), 128, 4)).is_empty());
+        let five = failed(checks(&run(500.0, peaks(500.0, 1.0, 641.0, 5)), 128, 4));
+        assert_eq!(five, ["payloads alive at once 5 <= 4 (one per actor)"]);
         // Growth: a ramp of 1 MiB/s over 30 s grows by 18.75 MiB, over 5 % of 128 MiB.
         let ramp: Vec<(u64, f64)> = (0..=600)
             .map(|i| (i * 50, 10.0 + i as f64 / 20.0))
@@ -1863,6 +1902,11 @@ mod tests {
                 .any(|l| l.starts_with("PASS errguard sampled peak")),
             "{text}"
         );
+        // With four actors the growth is reported, not checked.
+        assert!(failed(checks(&grows, 128, 4)).is_empty());
+        let (text, pass) = check_report(&grows, 128, 4);
+        assert!(pass, "{text}");
+        assert!(text.contains("info errguard growth +18.8 MiB"), "{text}");
     }
 
     #[test]
