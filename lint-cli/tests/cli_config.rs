@@ -673,3 +673,53 @@ fn cargo_metadata_failure_exits_2_with_its_stderr() {
     let o = run(t.path(), &["check", "--workspace", "src"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_last_level_flag_for_a_rule_wins() {
+    let t = project("[rules]\nheap-buffer = \"allow\"\n");
+    let level = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push("src");
+        let o = run(t.path(), &all);
+        let v = json(&o);
+        let level = v["findings"]
+            .as_array()
+            .unwrap()
+            .first()
+            .map(|f| f["level"].as_str().unwrap().to_string());
+        (o.status.code(), level)
+    };
+    // As in rustc: `-D x -A x` allows `x`, `-A x -D x` denies it.
+    assert_eq!(
+        level(&["-D", "large-inline", "-A", "large-inline"]),
+        (Some(0), None)
+    );
+    assert_eq!(
+        level(&["-A", "large-inline", "-D", "large-inline"]),
+        (Some(1), Some("deny".into()))
+    );
+    assert_eq!(
+        level(&[
+            "-W",
+            "large-inline",
+            "-D",
+            "large-inline",
+            "-W",
+            "large-inline"
+        ]),
+        (Some(0), Some("warn".into()))
+    );
+    // Long forms count in the same order, and `-D warnings` still raises what ends at `warn`.
+    assert_eq!(
+        level(&[
+            "--deny",
+            "large-inline",
+            "--warn",
+            "large-inline",
+            "-D",
+            "warnings"
+        ]),
+        (Some(1), Some("deny".into()))
+    );
+}

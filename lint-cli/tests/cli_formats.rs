@@ -517,3 +517,34 @@ fn explain_prints_a_rule_or_lists_them() {
     assert_eq!(stdout(&list), stdout(&bare));
     insta::assert_snapshot!("explain_list", stdout(&list));
 }
+
+#[test]
+fn ci_always_runs_the_self_lint_and_the_readme_installs_from_git() {
+    let root = workspace();
+    let run_script = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    // Not behind `[ -x … ]`: a lost executable bit must not skip the self-lint silently.
+    assert!(
+        run_script.lines().any(|l| l.trim() == "bash .ci/self-lint"),
+        "{run_script}"
+    );
+    assert!(!run_script.contains("-x .ci/self-lint"), "{run_script}");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let ci = readme
+        .split("### In CI")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    // The Actions example works for any project, not only inside this repository.
+    let install = ci
+        .lines()
+        .find(|l| l.contains("- run: cargo install"))
+        .unwrap();
+    assert!(
+        install.contains(&format!(
+            "--git {} errguard-lint",
+            env!("CARGO_PKG_REPOSITORY")
+        )),
+        "{install}"
+    );
+    assert!(!install.contains("--path"), "{install}");
+}
