@@ -448,10 +448,17 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
             let source_line = file_lines
                 .as_ref()
                 .and_then(|l| l.get(r.pos.line as usize - 1).cloned());
+            // Two `Error`s in `mod a` and `mod b` of one file are different findings.
+            let module = inline_module(&prog.files[r.file].index, r.pos);
+            let qualified = if module.is_empty() {
+                r.type_name.clone()
+            } else {
+                format!("{}::{}", module.join("::"), r.type_name)
+            };
             let fingerprint = fingerprint::fingerprint(
                 r.rule,
                 &fingerprint::relative_to(path, cwd.as_deref()),
-                &r.type_name,
+                &qualified,
                 &r.chain,
             );
             Finding {
@@ -486,6 +493,21 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
         errors: Vec::new(),
         baseline: None,
     }
+}
+
+/// The inline `mod` path (within its file) of the finding at `pos`: the module of the type
+/// defined there, or, for a type written in a signature, of the last site starting at or before
+/// it.
+fn inline_module(index: &index::FileIndex, pos: ty::Pos) -> &[String] {
+    if let Some(d) = index.defs.iter().find(|d| d.pos == pos) {
+        return &d.module;
+    }
+    index
+        .sites
+        .iter()
+        .filter(|s| s.ty.pos <= pos)
+        .max_by_key(|s| s.ty.pos)
+        .map_or(&[], |s| &s.module)
 }
 
 /// `unused-allow` findings for the config's `ignore` entries that suppressed nothing, located at
