@@ -3,7 +3,8 @@
 //!
 //! Works as `cargo errguard check` (cargo passes `errguard` first), as `cargo-errguard check`, and
 //! through `cargo run -p errguard-lint -- check`. Exit codes: 0 nothing at a failing level (or
-//! `--write-baseline` done), 1 findings at a failing level (after `--baseline`), 2 could not run
+//! `--write-baseline` done), 1 findings at a failing level (after `--baseline`), or stale baseline
+//! entries with `--strict-baseline`, 2 could not run
 //! (usage, a missing or malformed baseline, a report or baseline that cannot be written).
 
 use std::io::{IsTerminal, Write};
@@ -99,6 +100,10 @@ struct CheckArgs {
     /// Leave out the findings recorded in this baseline file; report its stale entries.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// With `--baseline`: exit 1 when the baseline has stale entries (types fixed or gone), so
+    /// the file is kept trimmed.
+    #[arg(long, requires = "baseline")]
+    strict_baseline: bool,
     /// Record every current finding in FILE as the baseline, then exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
@@ -349,6 +354,19 @@ fn main() -> ExitCode {
             eprintln!("error: cannot write the report: {e}");
             return ExitCode::from(2);
         }
+    }
+    let stale = report.baseline.as_ref().map_or(0, |b| b.stale.len());
+    if a.strict_baseline && stale > 0 {
+        eprintln!(
+            "error: --strict-baseline: {stale} stale {} in {}; remove {} (or write the baseline again)",
+            if stale == 1 { "entry" } else { "entries" },
+            a.baseline
+                .as_deref()
+                .unwrap_or(std::path::Path::new(""))
+                .display(),
+            if stale == 1 { "it" } else { "them" },
+        );
+        return ExitCode::from(1);
     }
     if report.has_failures() {
         ExitCode::from(1)

@@ -630,6 +630,19 @@ fn workspace_members_are_scanned_and_findings_name_their_package() {
         "{}",
         stdout(&o)
     );
+    // SARIF and GitHub name it too.
+    let o = run(t.path(), &["check", "--workspace", "--format", "sarif"]);
+    let packages: Vec<String> = json(&o)["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["properties"]["package"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(packages, ["alpha", "alpha", "alpha", "beta"]);
+    let o = run(t.path(), &["check", "--workspace", "--format", "github"]);
+    let out = stdout(&o);
+    let beta = out.lines().find(|l| l.contains("BetaError")).unwrap();
+    assert!(beta.contains("%0Apackage: beta%0Ahelp: "), "{beta}");
 
     // From elsewhere, with --manifest-path: one package, or every member of a virtual manifest.
     let o = run(

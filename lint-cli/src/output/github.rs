@@ -7,7 +7,9 @@
 //! ::error file=src/broken.rs,line=4,col=1,title=errguard parse-error::could not check …
 //! ```
 //!
-//! `deny` findings are `::error`, `warn` findings `::warning`. Messages are escaped (`%` → `%25`,
+//! `deny` findings are `::error`, `warn` findings `::warning`; with `--workspace` the message
+//! names the finding's package. With `--baseline`, each stale entry is a `::notice` on the
+//! baseline file (`title=errguard stale-baseline`). Messages are escaped (`%` → `%25`,
 //! CR → `%0D`, LF → `%0A`), and property values additionally (`:` → `%3A`, `,` → `%2C`), so a
 //! hostile file name or message cannot end the command early or inject another one.
 //!
@@ -21,8 +23,10 @@
 //! ```
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use super::Emitter;
+use crate::baseline::Entry;
 use crate::fingerprint::relative_path;
 use crate::{FileError, Finding, Level, Report};
 
@@ -69,6 +73,9 @@ fn finding(f: &Finding) -> String {
     if !f.chain.is_empty() {
         message.push_str(&format!("\nchain: {}", f.chain.join(" → ")));
     }
+    if let Some(p) = &f.package {
+        message.push_str(&format!("\npackage: {p}"));
+    }
     message.push_str(&format!(
         "\nhelp: {} (see {})",
         f.rule.help(),
@@ -81,6 +88,22 @@ fn finding(f: &Finding) -> String {
         Some(f.column),
         &format!("errguard {}", f.rule.id()),
         &message,
+    )
+}
+
+/// A baseline entry that matched nothing, as a `::notice` on the baseline file: a pull request
+/// that fixes a type shows which entry to delete.
+fn stale(e: &Entry, baseline: &Path) -> String {
+    command(
+        "notice",
+        &relative_path(baseline),
+        None,
+        None,
+        "errguard stale-baseline",
+        &format!(
+            "stale baseline entry {} `{}` in {} ({}) matches nothing; remove it",
+            e.rule, e.type_name, e.file, e.fingerprint
+        ),
     )
 }
 
@@ -102,6 +125,11 @@ impl Emitter for Github {
         }
         for e in &report.errors {
             writeln!(out, "{}", file_error(e))?;
+        }
+        if let Some(b) = &report.baseline {
+            for e in &b.stale {
+                writeln!(out, "{}", stale(e, &b.file))?;
+            }
         }
         Ok(())
     }

@@ -9,8 +9,8 @@
 //!   (`uri` relative to `%SRCROOT%`, the current directory of the run, with `/` separators and
 //!   percent-encoding; `startLine`, `startColumn` in Unicode code points), the type as a logical
 //!   location, `partialFingerprints["errguardFingerprint/v1"]` (see
-//!   [`fingerprint`](crate::fingerprint)) and `properties` with `chain`, `typeName` and
-//!   `returnedBy`. With `--baseline`, results carry `baselineState: "new"`.
+//!   [`fingerprint`](crate::fingerprint)) and `properties` with `chain`, `typeName`,
+//!   `returnedBy` and, with `--workspace` / `--manifest-path`, `package`. With `--baseline`, results carry `baselineState: "new"`.
 //! - Files that could not be checked are `invocations[0].toolExecutionNotifications` (level
 //!   `error`, descriptor id `parse-error`) with their location; `executionSuccessful` is `false`
 //!   when there is any, since the analysis is then incomplete.
@@ -159,6 +159,9 @@ fn result(f: &Finding, root: Option<&Path>, baselined: bool) -> Value {
             "returnedBy": f.returned_by,
         },
     });
+    if let Some(p) = &f.package {
+        r["properties"]["package"] = p.as_str().into();
+    }
     if baselined {
         r["baselineState"] = "new".into();
     }
