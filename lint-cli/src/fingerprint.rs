@@ -8,7 +8,8 @@
 //! ```
 //!
 //! as UTF-8 bytes, written as 16 lowercase hex digits. `path` is the file's path relative to the
-//! scan root (the current directory of the run) with `/` separators ([`relative_path`]). The type
+//! run's stable root ([`stable_root`]: the git work tree, else the cargo workspace, else the
+//! current directory) with `/` separators ([`root_relative`]). The type
 //! name carries its inline module path within the file (`a::Error` for `mod a { struct Error }`,
 //! plain `Error` at the file's top level), so same-named types of one file differ. The chain's
 //! size estimates (`(160 bytes)`) are left out ([`without_sizes`]), and so are line and column:
@@ -30,7 +31,7 @@
 //! assert_ne!(fp, fingerprint(Rule::LargeInline, "src/lib.rs", "FetchError", &chain));
 //! ```
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use crate::Rule;
 
@@ -95,6 +96,78 @@ pub fn without_sizes(step: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `file` relative to `root` (the run's stable root, [`stable_root`]; the current directory
+/// when `None`), with `/` separators. A relative `file` is relative to the current directory,
+/// as the walker gives it. A file outside the root is kept absolute.
+///
+/// ```
+/// use std::path::Path;
+/// use errguard_lint::fingerprint::root_relative;
+///
+/// let cwd = std::env::current_dir().unwrap();
+/// let parent = cwd.parent().unwrap();
+/// let here = cwd.file_name().unwrap().to_str().unwrap();
+/// assert_eq!(root_relative(Path::new("src/lib.rs"), Some(parent)), format!("{here}/src/lib.rs"));
+/// assert_eq!(root_relative(Path::new("./src/lib.rs"), None), "src/lib.rs");
+/// ```
+pub fn root_relative(file: &Path, root: Option<&Path>) -> String {
+    let cwd = std::env::current_dir().ok();
+    let Some(root) = root else {
+        return relative_to(file, cwd.as_deref());
+    };
+    let abs = match &cwd {
+        _ if file.is_absolute() => normalize(file),
+        Some(c) => normalize(&c.join(file)),
+        None => return relative_to(file, None),
+    };
+    let root = normalize(root);
+    if abs.starts_with(&root) {
+        return relative_to(&abs, Some(&root));
+    }
+    // A root reached through a symlink (macOS's `/tmp`): compare the real paths.
+    if let (Ok(a), Ok(r)) = (abs.canonicalize(), root.canonicalize())
+        && a.starts_with(&r)
+    {
+        return relative_to(&a, Some(&r));
+    }
+    relative_to(&abs, None)
+}
+
+/// `.` and `..` resolved without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The root that paths in fingerprints, baselines, SARIF (`%SRCROOT%`), GitHub and JSON output
+/// are relative to, so a baseline made on a laptop matches in CI whatever folder the run starts
+/// in: the git work tree holding the current folder (the nearest folder above it with a
+/// `.git`), else the cargo workspace root when `--workspace` / `--manifest-path` gave one, else
+/// the current folder. The git root comes first because code scanning resolves SARIF URIs
+/// against the repository root, also for a workspace in a subfolder.
+pub fn stable_root(workspace_root: Option<&Path>) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let git = cwd
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf);
+    Some(
+        git.or_else(|| workspace_root.map(|w| normalize(&cwd.join(w))))
+            .unwrap_or(cwd),
+    )
 }
 
 /// `file` relative to the scan root (the current directory), with `/` separators and no `./`:

@@ -224,6 +224,9 @@ fn main() -> ExitCode {
     } else {
         None
     };
+    config.root =
+        errguard_lint::fingerprint::stable_root(packages.as_ref().map(|w| w.root.as_path()));
+    let packages = packages.map(|w| w.packages);
     let paths = match &packages {
         Some(p) => errguard_lint::workspace::scan_paths(p),
         None if a.paths.is_empty() => vec![PathBuf::from(".")],

@@ -736,3 +736,101 @@ fn the_last_level_flag_for_a_rule_wins() {
         (Some(1), Some("deny".into()))
     );
 }
+
+/// (file, fingerprint) of every finding, in order.
+fn identities(o: &Output) -> Vec<(String, String)> {
+    json(o)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["fingerprint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn paths_are_relative_to_the_workspace_root_from_any_member_folder() {
+    let t = workspace();
+    let args = ["check", "--workspace", "--format", "json"];
+    let top = identities(&run(t.path(), &args));
+    assert_eq!(top.len(), 4);
+    assert_eq!(top[0].0, "alpha/src/inner.rs");
+    for sub in ["alpha", "beta/src"] {
+        assert_eq!(
+            identities(&run(&t.path().join(sub), &args)),
+            top,
+            "from {sub}"
+        );
+    }
+    // GitHub and SARIF name the same relative paths; SARIF's root is the workspace.
+    let o = run(
+        &t.path().join("beta"),
+        &["check", "--workspace", "--format", "github"],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("::error file=beta/src/main.rs,"), "{out}");
+    assert!(
+        !out.contains(t.path().to_str().unwrap()),
+        "no absolute paths: {out}"
+    );
+    let o = run(
+        &t.path().join("beta"),
+        &["check", "--workspace", "--format", "sarif"],
+    );
+    let run0 = &json(&o)["runs"][0];
+    let loc = &run0["results"][3]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "beta/src/main.rs");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let name = t.path().file_name().unwrap().to_str().unwrap();
+    assert!(base.ends_with(&format!("/{name}/")), "{base}");
+
+    // A baseline written from the root matches from a member folder.
+    let w = run(
+        t.path(),
+        &["check", "--workspace", "--write-baseline", "b.json"],
+    );
+    assert_eq!(w.status.code(), Some(0), "{}", stderr(&w));
+    let b = t.path().join("b.json");
+    let o = run(
+        &t.path().join("alpha"),
+        &["check", "--workspace", "--baseline", b.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn without_a_workspace_paths_are_relative_to_the_git_root() {
+    let t = TempDir::new("git");
+    t.write(".git/HEAD", "ref: refs/heads/main\n");
+    t.write("crates/foo/src/lib.rs", SRC);
+    let top = identities(&run(
+        t.path(),
+        &["check", "--format", "json", "crates/foo/src"],
+    ));
+    assert_eq!(top.len(), 2);
+    assert_eq!(top[0].0, "crates/foo/src/lib.rs");
+    let sub = identities(&run(
+        &t.path().join("crates/foo"),
+        &["check", "--format", "json", "src"],
+    ));
+    assert_eq!(sub, top);
+    let o = run(
+        &t.path().join("crates/foo"),
+        &["check", "--format", "github", "src"],
+    );
+    assert!(
+        stdout(&o).starts_with("::error file=crates/foo/src/lib.rs,"),
+        "{}",
+        stdout(&o)
+    );
+    // The human format keeps paths as typed, relative to where it runs.
+    let o = run(&t.path().join("crates/foo"), &["check", "src"]);
+    assert!(stdout(&o).contains("--> src/lib.rs:1:12"), "{}", stdout(&o));
+}

@@ -27,7 +27,7 @@ use std::path::Path;
 
 use super::Emitter;
 use crate::baseline::Entry;
-use crate::fingerprint::relative_path;
+use crate::fingerprint::root_relative;
 use crate::{FileError, Finding, Level, Report};
 
 /// The GitHub workflow-command emitter.
@@ -64,7 +64,7 @@ fn command(
     format!("::{kind} {}::{}", props.join(","), escape_data(message))
 }
 
-fn finding(f: &Finding) -> String {
+fn finding(f: &Finding, root: Option<&Path>) -> String {
     let kind = match f.level {
         Level::Deny => "error",
         _ => "warning",
@@ -83,7 +83,7 @@ fn finding(f: &Finding) -> String {
     ));
     command(
         kind,
-        &relative_path(&f.file),
+        &root_relative(&f.file, root),
         Some(f.line),
         Some(f.column),
         &format!("errguard {}", f.rule.id()),
@@ -93,10 +93,10 @@ fn finding(f: &Finding) -> String {
 
 /// A baseline entry that matched nothing, as a `::notice` on the baseline file: a pull request
 /// that fixes a type shows which entry to delete.
-fn stale(e: &Entry, baseline: &Path) -> String {
+fn stale(e: &Entry, baseline: &Path, root: Option<&Path>) -> String {
     command(
         "notice",
-        &relative_path(baseline),
+        &root_relative(baseline, root),
         None,
         None,
         "errguard stale-baseline",
@@ -107,10 +107,10 @@ fn stale(e: &Entry, baseline: &Path) -> String {
     )
 }
 
-fn file_error(e: &FileError) -> String {
+fn file_error(e: &FileError, root: Option<&Path>) -> String {
     command(
         "error",
-        &relative_path(&e.file),
+        &root_relative(&e.file, root),
         e.line,
         e.column,
         "errguard parse-error",
@@ -120,15 +120,16 @@ fn file_error(e: &FileError) -> String {
 
 impl Emitter for Github {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let root = report.root.as_deref();
         for f in &report.findings {
-            writeln!(out, "{}", finding(f))?;
+            writeln!(out, "{}", finding(f, root))?;
         }
         for e in &report.errors {
-            writeln!(out, "{}", file_error(e))?;
+            writeln!(out, "{}", file_error(e, root))?;
         }
         if let Some(b) = &report.baseline {
             for e in &b.stale {
-                writeln!(out, "{}", stale(e, &b.file))?;
+                writeln!(out, "{}", stale(e, &b.file, root))?;
             }
         }
         Ok(())
@@ -171,7 +172,7 @@ mod tests {
             column: None,
             message: "expected `;`\n::warning::forged".into(),
         };
-        let line = file_error(&e);
+        let line = file_error(&e, None);
         assert!(!line.contains('\n') && !line.contains('\r'), "{line}");
         assert_eq!(
             line,
@@ -194,7 +195,7 @@ mod tests {
             message: "too big".into(),
         };
         assert_eq!(
-            file_error(&e),
+            file_error(&e, None),
             "::error file=big.rs,title=errguard parse-error::could not check big.rs: too big"
         );
     }

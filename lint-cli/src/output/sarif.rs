@@ -6,7 +6,8 @@
 //!   (`deny` → `error`, `warn` → `warning`; an off-by-default rule has `enabled: false` and level
 //!   `note`).
 //! - Each finding is a result with `ruleId`, `ruleIndex`, `level`, the message, one location
-//!   (`uri` relative to `%SRCROOT%`, the current directory of the run, with `/` separators and
+//!   (`uri` relative to `%SRCROOT%`, the run's stable root
+//!   ([`stable_root`](crate::fingerprint::stable_root)), with `/` separators and
 //!   percent-encoding; `startLine`, `startColumn` in Unicode code points), the type as a logical
 //!   location, `partialFingerprints["errguardFingerprint/v1"]` (see
 //!   [`fingerprint`](crate::fingerprint)) and `properties` with `chain`, `typeName`,
@@ -37,7 +38,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::Emitter;
-use crate::fingerprint::relative_to;
+use crate::fingerprint::{relative_to, root_relative};
 use crate::{FileError, Finding, Level, Report, Rule, rule_docs};
 
 /// The SARIF emitter.
@@ -87,7 +88,7 @@ fn file_uri(abs: &str) -> String {
 
 /// The `artifactLocation` of a file.
 fn artifact(file: &Path, root: Option<&Path>) -> Value {
-    let rel = relative_to(file, root);
+    let rel = root_relative(file, root);
     if Path::new(&rel).is_absolute() || rel.starts_with('/') {
         json!({ "uri": file_uri(&rel) })
     } else {
@@ -177,7 +178,8 @@ fn notification(e: &FileError, root: Option<&Path>) -> Value {
     })
 }
 
-/// The SARIF log of a report as a JSON value, with URIs relative to `root` (the scan root).
+/// The SARIF log of a report as a JSON value, with URIs relative to `root` (the stable root;
+/// relative file paths are relative to the current directory).
 pub fn to_value(report: &Report, root: Option<&Path>) -> Value {
     let baselined = report.baseline.is_some();
     let mut run = json!({
@@ -214,7 +216,7 @@ pub fn to_value(report: &Report, root: Option<&Path>) -> Value {
 
 impl Emitter for Sarif {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let root = std::env::current_dir().ok();
+        let root = report.root.clone().or_else(|| std::env::current_dir().ok());
         serde_json::to_writer_pretty(&mut *out, &to_value(report, root.as_deref()))?;
         writeln!(out)
     }
@@ -232,7 +234,7 @@ mod tests {
             json!({ "uri": "src/a%20b%23%25.rs", "uriBaseId": SRCROOT })
         );
         assert_eq!(
-            artifact(Path::new("./src/é.rs"), Some(root)),
+            artifact(Path::new("/work/my proj/./src/é.rs"), Some(root)),
             json!({ "uri": "src/%C3%A9.rs", "uriBaseId": SRCROOT })
         );
         assert_eq!(
