@@ -95,102 +95,228 @@ fn project(config: &str) -> TempDir {
     t
 }
 
-/// Runs with a bad `errguard.toml` and checks exit 2 and a message naming file, key and what.
-fn bad_config(config: &str, key: &str, what: &str) -> String {
+/// Runs with a bad `errguard.toml` and checks exit 2 and a message naming the file with the
+/// position (`errguard.toml:LINE:COL`), the key and what is wrong.
+fn bad_config(config: &str, at: &str, key: &str, what: &str) -> String {
     let t = project(config);
     let o = run(t.path(), &["check", "src"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{config}: {err}");
-    assert!(err.contains("errguard.toml"), "names the file: {err}");
     assert!(
-        err.contains(&format!("key `{key}`")),
-        "names `{key}`: {err}"
+        err.contains(&format!("bad config errguard.toml:{at}: key `{key}`: ")),
+        "{config:?}: names errguard.toml:{at} and `{key}`: {err}"
     );
-    assert!(err.contains(what), "says `{what}`: {err}");
+    assert!(err.contains(what), "{config:?}: says `{what}`: {err}");
+    assert!(!err.contains("struct"), "no serde internals: {err}");
     assert!(stdout(&o).is_empty(), "no report on a bad config");
     err
 }
 
 #[test]
-fn config_errors_exit_2_naming_file_and_key() {
-    let e = bad_config("max-error-size = \n", "max-error-size", "string");
-    assert!(
-        e.contains("errguard.toml:1:"),
-        "syntax errors have a position: {e}"
-    );
-    let e = bad_config(
-        "max-eror-size = 3\n",
-        "max-eror-size",
-        "did you mean `max-error-size`?",
-    );
-    assert!(e.contains("errguard.toml:1:1"), "{e}");
-    bad_config(
-        "[rules]\nheap-buffer = \"warn\"\n[rule]\n",
-        "rule",
-        "did you mean `rules`?",
-    );
-    bad_config(
-        "max-error-size = \"big\"\n",
-        "max-error-size",
-        "invalid type",
-    );
-    bad_config(
-        "buffer-types = \"Blob\"\n",
-        "buffer-types",
-        "expected an array",
-    );
-    bad_config(
-        "[rules]\nheap-bufer = \"warn\"\n",
-        "rules.heap-bufer",
-        "did you mean `heap-buffer`?",
-    );
-    bad_config(
-        "[rules]\nheap-buffer = \"fatal\"\n",
-        "rules.heap-buffer",
-        "unknown level `fatal`",
-    );
-    bad_config(
-        "[rules]\nheap-buffer = \"dney\"\n",
-        "rules.heap-buffer",
-        "did you mean `deny`?",
-    );
-    bad_config(
-        "ignore = [{ type = \"FetchError\" }]\n",
-        "ignore[0].reason",
-        "no `reason`",
-    );
-    bad_config(
-        "ignore = [{ type = \"FetchError\", reason = \"\" }]\n",
-        "ignore[0].reason",
-        "must not be empty",
-    );
-    let e = bad_config("max-error-size = -1\n", "max-error-size", "not -1");
-    assert!(e.contains("errguard.toml:1:18"), "{e}");
-    bad_config(
-        "[type-sizes]\n\"ext::Frame\" = -8\n",
-        "type-sizes.\"ext::Frame\"",
-        "not -8",
-    );
-    bad_config(
-        "[rules]\nwarnings = \"deny\"\n",
-        "rules.warnings",
-        "-D warnings",
-    );
+fn config_errors_exit_2_naming_file_position_and_key() {
+    // (config, line:column, key, what is wrong)
+    let cases = [
+        ("max-error-size = \n", "1:18", "max-error-size", "string"),
+        (
+            "max-eror-size = 3\n",
+            "1:1",
+            "max-eror-size",
+            "did you mean `max-error-size`?",
+        ),
+        (
+            "[rules]\nheap-buffer = \"warn\"\n[rule]\n",
+            "3:2",
+            "rule",
+            "did you mean `rules`?",
+        ),
+        (
+            "max-error-size = \"big\"\n",
+            "1:18",
+            "max-error-size",
+            "invalid type",
+        ),
+        ("max-error-size = -1\n", "1:18", "max-error-size", "not -1"),
+        (
+            "max-error-size = 1\nmax-error-size = 2\n",
+            "2:1",
+            "max-error-size",
+            "duplicate key",
+        ),
+        (
+            "buffer-types = \"Blob\"\n",
+            "1:16",
+            "buffer-types",
+            "expected an array",
+        ),
+        (
+            "buffer-types = [\"not a path\"]\n",
+            "1:17",
+            "buffer-types[0]",
+            "is not a type path",
+        ),
+        (
+            "payload-fields = [\"ok\", \"a.b\"]\n",
+            "1:25",
+            "payload-fields[1]",
+            "`a.b` is not a field name",
+        ),
+        ("rules = \"deny\"\n", "1:9", "rules", "expected a table"),
+        (
+            "[rules]\nheap-bufer = \"warn\"\n",
+            "2:1",
+            "rules.heap-bufer",
+            "did you mean `heap-buffer`?",
+        ),
+        (
+            "[rules]\nheap-buffer = \"fatal\"\n",
+            "2:15",
+            "rules.heap-buffer",
+            "unknown level `fatal`",
+        ),
+        (
+            "[rules]\nheap-buffer = \"dney\"\n",
+            "2:15",
+            "rules.heap-buffer",
+            "did you mean `deny`?",
+        ),
+        (
+            "[rules]\nheap-buffer = 2\n",
+            "2:15",
+            "rules.heap-buffer",
+            "expected a string",
+        ),
+        (
+            "[rules]\nwarnings = \"deny\"\n",
+            "2:1",
+            "rules.warnings",
+            "-D warnings",
+        ),
+        (
+            "type-sizes = [1]\n",
+            "1:14",
+            "type-sizes",
+            "expected a table",
+        ),
+        (
+            "[type-sizes]\n\"ext::Frame\" = -8\n",
+            "2:16",
+            "type-sizes.\"ext::Frame\"",
+            "not -8",
+        ),
+        (
+            "[type-sizes]\n\"ext Frame\" = 8\n",
+            "2:1",
+            "type-sizes.\"ext Frame\"",
+            "is not a type path",
+        ),
+        (
+            "ignore = [{ reason = \"r\" }]\n",
+            "1:11",
+            "ignore[0].type",
+            "has no `type`",
+        ),
+        (
+            "ignore = [{ type = \"a-b\", reason = \"r\" }]\n",
+            "1:20",
+            "ignore[0].type",
+            "is not a type path",
+        ),
+        (
+            "ignore = [{ type = \"FetchError\" }]\n",
+            "1:11",
+            "ignore[0].reason",
+            "no `reason`",
+        ),
+        (
+            "ignore = [{ type = \"FetchError\", reason = \"\" }]\n",
+            "1:43",
+            "ignore[0].reason",
+            "must not be empty",
+        ),
+        (
+            "ignore = [{ type = \"A\", reason = \"r\" }, { type = \"B\", why = \"x\" }]\n",
+            "1:55",
+            "ignore[1].why",
+            "unknown key `why`",
+        ),
+        (
+            "ignore = { type = \"A\" }\n",
+            "1:10",
+            "ignore",
+            "expected an array",
+        ),
+    ];
+    for (config, at, key, what) in cases {
+        bad_config(config, at, key, what);
+    }
 }
 
 #[test]
-fn cargo_toml_metadata_errors_name_the_manifest() {
+fn cargo_toml_metadata_errors_name_the_manifest_and_the_full_key() {
+    let t = project("");
+    let manifest = "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.errguard]\nmax-error-size = 64\n";
+    // (the errguard part, line:column, full key, what is wrong)
+    let cases = [
+        (
+            "bufer-types = []\n",
+            "7:1",
+            "package.metadata.errguard.bufer-types",
+            "did you mean `buffer-types`?",
+        ),
+        (
+            "[package.metadata.errguard.rules]\nx = \"deny\"\n",
+            "8:1",
+            "package.metadata.errguard.rules.x",
+            "unknown rule id `x`",
+        ),
+        (
+            "ignore = [{ type = \"A\" }]\n",
+            "7:11",
+            "package.metadata.errguard.ignore[0].reason",
+            "no `reason`",
+        ),
+        (
+            "max-error-size = 65\n",
+            "7:1",
+            "package.metadata.errguard.max-error-size",
+            "duplicate key",
+        ),
+        (
+            "[workspace]\n[workspace.metadata.errguard]\npayload-fields = [\"\"]\n",
+            "9:19",
+            "workspace.metadata.errguard.payload-fields[0]",
+            "is not a field name",
+        ),
+    ];
+    for (extra, at, key, what) in cases {
+        t.write("Cargo.toml", format!("{manifest}{extra}"));
+        let o = run(t.path(), &["check", "src"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("bad config Cargo.toml:{at}: key `{key}`: ")),
+            "{extra:?}: {err}"
+        );
+        assert!(err.contains(what), "{extra:?}: {err}");
+    }
+}
+
+#[test]
+fn package_metadata_wins_over_workspace_metadata_key_by_key() {
     let t = project("");
     t.write(
         "Cargo.toml",
-        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.errguard]\nmax-error-size = 64\nbufer-types = []\n",
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\
+         [package.metadata.errguard.rules]\nheap-buffer = \"warn\"\n\
+         [workspace]\n\
+         [workspace.metadata.errguard]\nmax-error-size = 512\n\
+         [workspace.metadata.errguard.rules]\nheap-buffer = \"deny\"\n",
     );
-    let o = run(t.path(), &["check", "src"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("Cargo.toml:7:1"), "{err}");
-    assert!(err.contains("key `bufer-types`"), "{err}");
-    assert!(err.contains("did you mean `buffer-types`?"), "{err}");
+    let o = run(t.path(), &["check", "--format", "json", "src"]);
+    // The workspace's size limit (TooSlow is 160 bytes: not reported), the package's level.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rules(&o), [("heap-buffer".into(), 1)]);
+    assert_eq!(json(&o)["findings"][0]["level"], "warn");
 }
 
 #[test]
