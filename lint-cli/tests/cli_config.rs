@@ -715,18 +715,24 @@ fn workspace() -> TempDir {
     t
 }
 
-fn by_package(o: &Output) -> Vec<(String, String, String)> {
+/// The string `keys` of every finding, in order (`-` for a missing one).
+fn finding_strings(o: &Output, keys: &[&str]) -> Vec<Vec<String>> {
     json(o)["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
-            (
-                f["package"].as_str().unwrap_or("-").to_string(),
-                f["type"].as_str().unwrap().to_string(),
-                f["rule"].as_str().unwrap().to_string(),
-            )
+            keys.iter()
+                .map(|k| f[*k].as_str().unwrap_or("-").to_string())
+                .collect()
         })
+        .collect()
+}
+
+fn by_package(o: &Output) -> Vec<(String, String, String)> {
+    finding_strings(o, &["package", "type", "rule"])
+        .into_iter()
+        .map(|v| (v[0].clone(), v[1].clone(), v[2].clone()))
         .collect()
 }
 
@@ -864,18 +870,8 @@ fn the_last_level_flag_for_a_rule_wins() {
 }
 
 /// (file, fingerprint) of every finding, in order.
-fn identities(o: &Output) -> Vec<(String, String)> {
-    json(o)["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap().to_string(),
-                f["fingerprint"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+fn identities(o: &Output) -> Vec<Vec<String>> {
+    finding_strings(o, &["file", "fingerprint"])
 }
 
 #[test]
@@ -884,7 +880,7 @@ fn paths_are_relative_to_the_workspace_root_from_any_member_folder() {
     let args = ["check", "--workspace", "--format", "json"];
     let top = identities(&run(t.path(), &args));
     assert_eq!(top.len(), 4);
-    assert_eq!(top[0].0, "alpha/src/inner.rs");
+    assert_eq!(top[0][0], "alpha/src/inner.rs");
     for sub in ["alpha", "beta/src"] {
         assert_eq!(
             identities(&run(&t.path().join(sub), &args)),
@@ -941,7 +937,7 @@ fn without_a_workspace_paths_are_relative_to_the_git_root() {
         &["check", "--format", "json", "crates/foo/src"],
     ));
     assert_eq!(top.len(), 2);
-    assert_eq!(top[0].0, "crates/foo/src/lib.rs");
+    assert_eq!(top[0][0], "crates/foo/src/lib.rs");
     let sub = identities(&run(
         &t.path().join("crates/foo"),
         &["check", "--format", "json", "src"],
