@@ -1,14 +1,18 @@
 //! Expansion into `::errguard::__private` calls.
 //!
 //! ```text
-//! async fn name(args) -> Result<<R as ResultParts>::Ok, ActorFailure> {
-//!     const { check_error_size::<<R as ResultParts>::Err>(limit, "R") };
-//!     let policy = ...;                       // RetryPolicy::new() or `policy = expr`, then overrides
-//!     let runner = Runner::new(name, &policy) // + Footprint / RetryAfter when E has them, + retry_if
+//! async fn name(args) -> Result<<R as ResultParts>::Ok, ActorFailure>
+//! where R: ActorResult                      // only for an alias return type
+//! {
+//!     const _: () = check_error_size::<E>(limit, "the error type `E`"); // or `const { .. }`
+//!     let policy = ...;                     // RetryPolicy::new() or `policy = expr`, then overrides
+//!     let runner = ActorRunner::<E>::new(name, &policy); // + Footprint / RetryAfter, + retry_if
 //!     // by-value args -> Option slots; &mut args -> MutSlot; & args are copied
-//!     runner.run(move |attempt| { per-attempt args; attempt body }).await
+//!     run::<E, _, _, _>(runner, move |attempt| { per-attempt args; attempt body }).await
 //! }
 //! ```
+//!
+//! `E` is `<R as ResultParts>::Err`; `run` is the one place `E: ActorError` is required.
 //!
 //! The attempt body is the original body in an `async move` block for functions without a
 //! receiver, and a call to a hidden sibling method holding the original body for methods (a
