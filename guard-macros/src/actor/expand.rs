@@ -639,6 +639,85 @@ fn type_text(ty: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::type_text;
+    use crate::actor::attr::ActorArgs;
+    use crate::actor::valid::{Checked, check_fn};
+
+    fn expanded(item: syn::ItemFn) -> String {
+        let Checked::Actor(actor, None) = check_fn(item) else {
+            panic!("not an actor");
+        };
+        super::expand(&actor, &ActorArgs::default()).to_string()
+    }
+
+    #[test]
+    fn size_check_is_an_item_only_where_cargo_check_can_evaluate_it() {
+        // A constant item is evaluated by `cargo check`; an inline `const` block only by a build.
+        let free = expanded(syn::parse_quote! {
+            async fn fetch() -> Result<u32, Big> { Ok(1) }
+        });
+        assert!(
+            free.contains("const _ : () = :: errguard :: __private :: check_error_size"),
+            "{free}"
+        );
+        for item in [
+            syn::parse_quote!(
+                async fn fetch<E>() -> Result<u32, E> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch(&self) -> Result<u32, Big> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Wrap<T>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> app::Result<u32> {
+                    Ok(1)
+                }
+            ),
+        ] {
+            let text = expanded(item);
+            assert!(!text.contains("const _"), "{text}");
+            assert!(
+                text.contains("const { :: errguard :: __private :: check_error_size"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_alias_return_type_gets_the_where_clause() {
+        assert!(
+            expanded(syn::parse_quote!(
+                async fn f() -> app::Result<u8> {
+                    Ok(1)
+                }
+            ))
+            .contains("where app :: Result < u8 > : :: errguard :: __private :: ActorResult")
+        );
+        assert!(
+            !expanded(syn::parse_quote!(
+                async fn f() -> Result<u8, E> {
+                    Ok(1)
+                }
+            ))
+            .contains("where")
+        );
+        // Elided lifetimes are not allowed in a where-clause.
+        assert!(
+            !expanded(syn::parse_quote!(
+                async fn f(s: &str) -> app::Result<&str> {
+                    Ok(s)
+                }
+            ))
+            .contains("where")
+        );
+    }
 
     #[test]
     fn readable_type_text() {
