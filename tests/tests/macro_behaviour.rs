@@ -485,3 +485,95 @@ async fn generic_actor_keeps_its_type_parameters() {
     assert_eq!(generic_actor("x").await.unwrap(), "x");
     assert_eq!(generic_actor(vec![1u8]).await.unwrap(), [1]);
 }
+
+mod names {
+    use super::{Flaky, retryable_actor};
+
+    pub struct Client;
+
+    impl Client {
+        #[retryable_actor(max_retries = 0)]
+        pub async fn go(&self) -> Result<(), Flaky> {
+            Err(Flaky)
+        }
+
+        #[retryable_actor(max_retries = 0)]
+        pub async fn associated() -> Result<(), Flaky> {
+            Err(Flaky)
+        }
+    }
+
+    #[retryable_actor(max_retries = 0)]
+    pub async fn free() -> Result<(), Flaky> {
+        Err(Flaky)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn default_names_are_the_function_paths() {
+    assert_eq!(
+        names::Client.go().await.unwrap_err().actor(),
+        "macro_behaviour::names::Client::go"
+    );
+    assert_eq!(
+        names::Client::associated().await.unwrap_err().actor(),
+        "macro_behaviour::names::Client::associated"
+    );
+    assert_eq!(
+        names::free().await.unwrap_err().actor(),
+        "macro_behaviour::names::free"
+    );
+}
+
+#[retryable_actor(max_retries = 0)]
+async fn generic_error<E>(make: fn() -> E) -> Result<(), E>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    Err(make())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_generic_error_type_is_unmeasured_even_when_the_instance_is_footprint() {
+    // The probe is resolved where `E` is a type parameter, so it cannot see the instance's
+    // `Footprint` impl: pinned here, documented in the macro's rustdoc.
+    let failure = generic_error(|| make_upload(10)).await.unwrap_err();
+    assert_eq!(failure.footprint(), None);
+    let direct = upload(10).await.unwrap_err();
+    assert_eq!(direct.footprint(), Some(10));
+}
+
+fn make_upload(size: usize) -> Upload {
+    Upload {
+        body: vec![0; size],
+    }
+}
+
+#[retryable_actor(
+    max_retries = 3,
+    min_backoff = "1s",
+    max_backoff = "1500ms",
+    jitter = "none"
+)]
+async fn capped() -> Result<(), Flaky> {
+    Err(Flaky)
+}
+
+#[retryable_actor(max_retries = 3, min_backoff = "1s", factor = 1.0, jitter = "equal")]
+async fn equal_jitter() -> Result<(), Flaky> {
+    Err(Flaky)
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_backoff_caps_each_delay_and_equal_jitter_keeps_half() {
+    let started = Instant::now();
+    capped().await.unwrap_err();
+    // 1s, then 2s and 4s capped at 1.5s.
+    assert_eq!(started.elapsed(), Duration::from_millis(1000 + 1500 + 1500));
+    let started = Instant::now();
+    equal_jitter().await.unwrap_err();
+    // Each of the 3 delays is in [0.5s, 1s]: half fixed, half random.
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+    assert!(elapsed <= Duration::from_secs(3), "{elapsed:?}");
+}
