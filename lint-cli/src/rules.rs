@@ -210,6 +210,9 @@ pub struct Analysis {
     pub findings: Vec<RawFinding>,
     /// Indexes of the `ignore` entries that suppressed a finding.
     pub used_ignores: HashSet<usize>,
+    /// Types visited by the walks and the size estimates together: bounded by the number of
+    /// error types times the per-type budgets, whatever the source.
+    pub steps: u64,
 }
 
 /// Runs the enabled rules over the program. `ignores` are the config's `ignore` entries, as
@@ -225,6 +228,7 @@ pub fn analyse(
     let mut out = Vec::new();
     let mut used: HashSet<AllowKey> = HashSet::new();
     let mut used_ignores = HashSet::new();
+    let mut steps = 0u64;
     let keep_walking = prog.files.iter().any(|f| {
         f.index.defs.iter().any(|d| {
             !d.allows.is_empty()
@@ -254,6 +258,7 @@ pub fn analyse(
             prog,
             limits,
             visited: HashSet::new(),
+            visited_ty: HashSet::new(),
             steps: 0,
             heap: None,
             generic: None,
@@ -267,6 +272,7 @@ pub fn analyse(
             Start::Def(id) => w.walk_def(*id, &scope, &mut chain, 0),
             Start::Ty(t) => w.walk(t, &scope, None, &mut chain, 0),
         }
+        steps += w.steps as u64;
         let (heap, generic, coll) = (w.heap.take(), w.generic.take(), w.coll.take());
         let mut found = Vec::new();
         let mut mk = |rule: Rule, message: String, chain: Vec<String>| {
@@ -311,6 +317,7 @@ pub fn analyse(
             );
         }
         if allowed(Rule::LargeInline) {
+            sizer.reset_budget();
             let mut through = root.allows.clone();
             let (size, chain) = match &what {
                 Start::Def(id) => {
@@ -354,6 +361,7 @@ pub fn analyse(
     Analysis {
         findings: out,
         used_ignores,
+        steps: steps + sizer.total_steps(),
     }
 }
 
@@ -524,6 +532,7 @@ struct Walker<'p> {
     prog: &'p Program,
     limits: &'p Limits,
     visited: HashSet<(DefId, String)>,
+    visited_ty: HashSet<String>,
     steps: usize,
     heap: Option<(String, Vec<String>)>,
     generic: Option<(String, Vec<String>)>,
@@ -536,7 +545,8 @@ struct Walker<'p> {
     keep_walking: bool,
 }
 
-const MAX_STEPS: usize = 20_000;
+/// How many types one error type's walk may visit before it stops (what it found so far stands).
+pub const MAX_STEPS: usize = 20_000;
 
 impl Walker<'_> {
     fn done(&self) -> bool {
@@ -570,15 +580,11 @@ impl Walker<'_> {
     }
 
     fn walk_def(&mut self, id: DefId, scope: &Scope, chain: &mut Vec<String>, depth: usize) {
-        let key_args: String = scope
-            .data()
-            .params
-            .iter()
-            .map(|(n, b)| match b {
-                Bind::To(t, _) => format!("{n}={t},"),
-                _ => format!("{n},"),
-            })
-            .collect();
+        // Keyed on the instantiation (arguments substituted through every scope), so
+        // `Pair<Pair<T>>` walks both levels and a nest that never repeats is cut by its size.
+        let Some(key_args) = self.prog.def_key(id, scope) else {
+            return;
+        };
         let d = self.prog.def(id);
         let file = self.prog.defs[id].file;
         let outer = self.active.len();
@@ -642,6 +648,19 @@ impl Walker<'_> {
         self.steps += 1;
         if depth > 40 || self.done() {
             return;
+        }
+        if let TyKind::Path(_) = ty.kind {
+            // The same instantiation under the same field name and suppressions finds the same
+            // things: walk it once (an alias nest like `D<D<D<u8>>>` with `type D<T> = (T, T)`
+            // is otherwise exponential).
+            let Some(key) = self.prog.instance_key(ty, scope) else {
+                return;
+            };
+            let active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
+            let key = format!("{key}|{}|{active}", field.unwrap_or(""));
+            if !self.visited_ty.insert(key) {
+                return;
+            }
         }
         match self.prog.node(ty, scope) {
             Node::Def(id, args) => {
@@ -1148,6 +1167,55 @@ pub struct E { body: Vec<u8> }
         // Suppressions of rules that are off are not checked.
         let src = "#[errguard::allow(unbounded-collection, reason = \"x\")]\n#[derive(Debug, thiserror::Error)]\npub struct E { n: u8 }\n";
         assert_eq!(found(src), []);
+    }
+
+    fn analysed(src: &str) -> Analysis {
+        let index = crate::index_source(src).unwrap();
+        let prog = Program::new(vec![crate::resolve::SourceFile {
+            path: "a.rs".into(),
+            index,
+        }]);
+        let enabled = Rule::ALL.into_iter().collect();
+        analyse(
+            &prog,
+            &enabled,
+            &Limits {
+                max_error_size: 128,
+            },
+            &[],
+        )
+    }
+
+    #[test]
+    fn alias_and_generic_nests_end_within_the_step_budgets() {
+        let d26 = format!("{}u8{}", "D<".repeat(26), ">".repeat(26));
+        for src in [
+            "type R<T> = Result<(), (R<T>, R<T>)>;\npub fn g() -> R<u8> { todo!() }\n".to_string(),
+            "type R<T> = Result<R<(T, T)>, R<Vec<T>>>;\npub fn g() -> R<u8> { todo!() }\n"
+                .to_string(),
+            format!(
+                "type D<T> = (T, T);\npub struct E {{ x: {d26} }}\nimpl std::error::Error for E {{}}\n"
+            ),
+        ] {
+            let a = analysed(&src);
+            let roots = 4;
+            assert!(
+                a.steps <= roots * (MAX_STEPS as u64 + crate::resolve::SIZE_STEPS as u64),
+                "{} steps for {src}",
+                a.steps
+            );
+        }
+        // The 26-level nest is 2^26 bytes, found in a few hundred steps.
+        let a = analysed(&format!(
+            "type D<T> = (T, T);\npub struct E {{ x: {d26} }}\nimpl std::error::Error for E {{}}\n"
+        ));
+        assert_eq!(a.findings.len(), 1);
+        assert!(
+            a.findings[0].message.contains("67108864 bytes"),
+            "{:?}",
+            a.findings
+        );
+        assert!(a.steps < 2_000, "{}", a.steps);
     }
 
     #[test]
