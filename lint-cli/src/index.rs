@@ -134,6 +134,9 @@ pub struct ErrorImpl {
     pub self_ty: Ty,
     /// The impl's generic parameter names.
     pub generics: Vec<String>,
+    /// The impl's own type parameters with their bounds (inline and `where`): an
+    /// `impl<E: Error> Error for Wrap<E>` bounds `Wrap`'s parameter as an error.
+    pub params: Vec<Generic>,
 }
 
 /// Where a type that may contain error positions is written.
@@ -564,6 +567,7 @@ impl Indexer<'_> {
                         module: self.module.clone(),
                         self_ty: st.clone(),
                         generics: generics.clone(),
+                        params: generics_of(&imp.generics),
                     });
                 }
                 for ii in &imp.items {

@@ -550,20 +550,29 @@ impl Program {
 
     /// The scope of a definition analysed on its own: its parameters are symbolic.
     pub fn root_scope(&self, id: DefId) -> Scope {
+        self.root_scope_bounded(id, &[])
+    }
+
+    /// [`Program::root_scope`], with the parameters at the positions where `bounded` is `true`
+    /// counted as error-bounded (bounds written on an `impl Error for` the type).
+    pub fn root_scope_bounded(&self, id: DefId, bounded: &[bool]) -> Scope {
         let d = self.def(id);
         let m = self.defs[id].module;
         let params = d
             .generics
             .iter()
-            .map(|g| {
-                let error_bound = g.bounds.iter().any(|b| self.is_error_bound(m, b));
+            .enumerate()
+            .map(|(i, g)| {
+                let error_bound = bounded.get(i).copied().unwrap_or(false)
+                    || g.bounds.iter().any(|b| self.is_error_bound(m, b));
                 (g.name.clone(), Bind::Symbolic { error_bound })
             })
             .collect();
         Scope::new(self.defs[id].file, m, params, None)
     }
 
-    fn is_error_bound(&self, m: ModId, bound: &[String]) -> bool {
+    /// Whether a trait bound (as a path) written in module `m` is an error trait.
+    pub fn is_error_bound(&self, m: ModId, bound: &[String]) -> bool {
         let Some(last) = bound.last() else {
             return false;
         };

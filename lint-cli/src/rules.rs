@@ -223,7 +223,7 @@ pub fn analyse(
     limits: &Limits,
     ignores: &[Vec<String>],
 ) -> Analysis {
-    let roots = find_roots(prog);
+    let (roots, impl_bounds) = find_roots(prog);
     let mut sizer = Sizer::new(prog);
     let mut out = Vec::new();
     let mut used: HashSet<AllowKey> = HashSet::new();
@@ -250,7 +250,10 @@ pub fn analyse(
             .map(|(i, _)| i)
             .collect();
         let (scope, what) = match (&key, &root.written) {
-            (RootKey::Def(id), _) => (prog.root_scope(*id), Start::Def(*id)),
+            (RootKey::Def(id), _) => {
+                let bounded = impl_bounds.get(id).map_or(&[][..], Vec::as_slice);
+                (prog.root_scope_bounded(*id, bounded), Start::Def(*id))
+            }
             (RootKey::Written(..), Some((t, s))) => (s.clone(), Start::Ty(t.clone())),
             _ => continue,
         };
@@ -761,9 +764,14 @@ fn def_root(prog: &Program, id: DefId) -> Root {
     }
 }
 
+/// Which parameters of each definition an `impl Error for` bounds as errors, by position.
+type ImplBounds = HashMap<DefId, Vec<bool>>;
+
 /// Finds the error types: derives, `impl Error for`, and the error positions of signatures,
-/// aliases and associated types.
-fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
+/// aliases and associated types. Also returns the parameters that `impl<E: Error> Error for
+/// T<E>` bounds.
+fn find_roots(prog: &Program) -> (Vec<(RootKey, Root)>, ImplBounds) {
+    let mut impl_bounds: ImplBounds = HashMap::new();
     let mut roots: HashMap<RootKey, Root> = HashMap::new();
     let mut order: Vec<RootKey> = Vec::new();
     let mut add = |key: RootKey, root: Root, count: usize| {
@@ -791,8 +799,18 @@ fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
                 .map(|g| (g.clone(), Bind::Unknown))
                 .collect();
             let scope = Scope::new(fi, m, params, None);
-            if let Node::Def(id, _) = prog.node(&imp.self_ty, &scope) {
+            if let Node::Def(id, args) = prog.node(&imp.self_ty, &scope) {
                 add(RootKey::Def(id), def_root(id), 0);
+                let bounded = impl_bounds.entry(id).or_default();
+                for (i, (t, _)) in args.iter().enumerate() {
+                    let by_impl = imp.params.iter().any(|g| {
+                        t.is_ident(&g.name) && g.bounds.iter().any(|b| prog.is_error_bound(m, b))
+                    });
+                    if bounded.len() <= i {
+                        bounded.resize(i + 1, false);
+                    }
+                    bounded[i] |= by_impl;
+                }
             }
         }
         for site in &f.index.sites {
@@ -862,13 +880,14 @@ fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
             }
         }
     }
-    order
+    let roots = order
         .into_iter()
         .map(|k| {
             let r = roots.remove(&k).expect("root recorded");
             (k, r)
         })
-        .collect()
+        .collect();
+    (roots, impl_bounds)
 }
 
 /// The `E`s of `Result<_, E>` inside a written type, following aliases.
