@@ -155,6 +155,8 @@ pub struct RawFinding {
 enum RootKey {
     Def(DefId),
     Written(usize, Pos),
+    /// A generic definition with concrete arguments, by [`Program::def_key`].
+    Instance(String),
 }
 
 struct Root {
@@ -163,6 +165,8 @@ struct Root {
     pos: Pos,
     /// For written roots: the type and its scope.
     written: Option<(Ty, Scope)>,
+    /// For instantiations: the definition and the scope binding its arguments.
+    instance: Option<(DefId, Scope)>,
     /// For written roots: the alias's suppressions (definitions carry their own).
     allows: Vec<AllowKey>,
     /// For definitions: the module path and the name, for `ignore` entries.
@@ -229,6 +233,7 @@ pub fn analyse(
     let mut used: HashSet<AllowKey> = HashSet::new();
     let mut used_ignores = HashSet::new();
     let mut steps = 0u64;
+    let mut def_rules: HashMap<DefId, HashSet<Rule>> = HashMap::new();
     let keep_walking = prog.files.iter().any(|f| {
         f.index.defs.iter().any(|d| {
             !d.allows.is_empty()
@@ -255,6 +260,10 @@ pub fn analyse(
                 (prog.root_scope_bounded(*id, bounded), Start::Def(*id))
             }
             (RootKey::Written(..), Some((t, s))) => (s.clone(), Start::Ty(t.clone())),
+            (RootKey::Instance(_), _) => match &root.instance {
+                Some((id, s)) => (s.clone(), Start::Def(*id)),
+                None => continue,
+            },
             _ => continue,
         };
         let mut w = Walker {
@@ -350,6 +359,21 @@ pub fn analyse(
                     chain,
                 );
             }
+        }
+        // An instantiation adds only what its definition, analysed on its own, does not
+        // already report (what its concrete arguments bring).
+        match (&key, &root.instance) {
+            (RootKey::Def(id), _) => {
+                def_rules
+                    .entry(*id)
+                    .or_default()
+                    .extend(found.iter().map(|f| f.rule));
+            }
+            (RootKey::Instance(_), Some((id, _))) => {
+                let own = def_rules.get(id);
+                found.retain(|f| own.is_none_or(|r| !r.contains(&f.rule)));
+            }
+            _ => {}
         }
         if !found.is_empty() && !ignored.is_empty() {
             used_ignores.extend(ignored);
@@ -609,7 +633,11 @@ impl Walker<'_> {
                 for a in variant.iter().chain(&f.allows) {
                     this.active.extend(allow_keys(file, a));
                 }
-                chain.push(format!("{owner}.{}: {}", f.name, f.ty));
+                let link = match bound_param(&f.ty, scope) {
+                    Some((t, _)) => format!("{owner}.{}: {} = {t}", f.name, f.ty),
+                    None => format!("{owner}.{}: {}", f.name, f.ty),
+                };
+                chain.push(link);
                 let name = match &f.name {
                     FieldName::Named(n) => Some(n.as_str()),
                     FieldName::Index(_) => None,
@@ -651,6 +679,10 @@ impl Walker<'_> {
         self.steps += 1;
         if depth > 40 || self.done() {
             return;
+        }
+        if let Some((t, s)) = bound_param(ty, scope) {
+            // Messages name the argument, not the parameter.
+            return self.walk(&t, &s, field, chain, depth + 1);
         }
         if let TyKind::Path(_) = ty.kind {
             // The same instantiation under the same field name and suppressions finds the same
@@ -758,6 +790,7 @@ fn def_root(prog: &Program, id: DefId) -> Root {
         file: prog.defs[id].file,
         pos: d.pos,
         written: None,
+        instance: None,
         allows: Vec::new(),
         path,
         returned_by: 0,
@@ -880,6 +913,8 @@ fn find_roots(prog: &Program) -> (Vec<(RootKey, Root)>, ImplBounds) {
             }
         }
     }
+    // Instantiations last, so their definitions' own findings are known when they are reported.
+    order.sort_by_key(|k| matches!(k, RootKey::Instance(_)));
     let roots = order
         .into_iter()
         .map(|k| {
@@ -914,12 +949,7 @@ fn error_positions(
             if let crate::resolve::Res::Def(id) = prog.resolve(scope.module(), p)
                 && let Body::Alias(target) = &prog.def(id).body
             {
-                let args: Vec<(Ty, Scope)> = p
-                    .args()
-                    .iter()
-                    .map(|a| (a.clone(), scope.clone()))
-                    .collect();
-                let s = prog.def_scope(id, &args);
+                let s = instance_scope(prog, id, p, scope);
                 error_positions(prog, target, &s, out, depth + 1);
                 return;
             }
@@ -968,6 +998,7 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
         file,
         pos,
         written: Some((ty.clone(), scope.clone())),
+        instance: None,
         allows,
         path: Vec::new(),
         returned_by: 0,
@@ -998,12 +1029,7 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                 crate::resolve::Res::Def(id) => {
                     let d = prog.def(id);
                     if let Body::Alias(target) = &d.body {
-                        let args: Vec<(Ty, Scope)> = p
-                            .args()
-                            .iter()
-                            .map(|a| (a.clone(), scope.clone()))
-                            .collect();
-                        let s = prog.def_scope(id, &args);
+                        let s = instance_scope(prog, id, p, scope);
                         let inner = unwrap_pointer(prog, target, &s);
                         let nominal = matches!(prog.node(inner, &s), Node::Def(..));
                         if matches!(inner.kind, TyKind::Tuple(ref e) if !e.is_empty()) || nominal {
@@ -1017,6 +1043,7 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                                     file: prog.defs[id].file,
                                     pos: d.pos,
                                     written: Some((ty.clone(), scope.clone())),
+                                    instance: None,
                                     allows: d
                                         .allows
                                         .iter()
@@ -1028,13 +1055,15 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                         }
                     } else {
                         out.push((RootKey::Def(id), def_root(prog, id)));
+                        if let Some(inst) = instance_root(prog, id, ty, p, scope) {
+                            out.push(inst);
+                        }
                     }
                 }
                 crate::resolve::Res::Foreign(path) => {
-                    let ptr = matches!(path.last().map(String::as_str), Some("Box" | "Arc" | "Rc"));
-                    if ptr
+                    if is_wrapper(&path)
                         && let Some(a) = p.args().first()
-                        && matches!(prog.node(a, scope), Node::Def(..))
+                        && wraps_own_type(prog, a, scope, 0)
                     {
                         classify(prog, a, scope, out, depth + 1);
                         return;
@@ -1047,6 +1076,9 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                 crate::resolve::Res::Unknown => {}
             }
         }
+        TyKind::Array(e, _) if wraps_own_type(prog, e, scope, 0) => {
+            classify(prog, e, scope, out, depth + 1)
+        }
         TyKind::Array(..) | TyKind::Slice(..) => out.push((
             RootKey::Written(file, ty.pos),
             written(ty.to_string(), file, ty.pos, Vec::new()),
@@ -1055,11 +1087,124 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
     }
 }
 
-/// `Box<T>`, `Arc<T>`, `Rc<T>` → `T` (for classifying alias targets).
+/// A generic definition written with concrete arguments in an error position
+/// (`Ctx<FromUtf8Error>`) is analysed with those arguments too, and reported where it is
+/// written: the definition alone cannot show what `FromUtf8Error` brings.
+fn instance_root(
+    prog: &Program,
+    id: DefId,
+    ty: &Ty,
+    p: &crate::ty::PathTy,
+    scope: &Scope,
+) -> Option<(RootKey, Root)> {
+    if p.args().is_empty()
+        || prog.def(id).generics.is_empty()
+        || p.args().iter().any(|a| mentions_param(a, scope, 0))
+    {
+        return None;
+    }
+    let s = instance_scope(prog, id, p, scope);
+    let key = prog.def_key(id, &s)?;
+    Some((
+        RootKey::Instance(key),
+        Root {
+            name: ty.to_string(),
+            file: scope.file(),
+            pos: ty.pos,
+            written: None,
+            instance: Some((id, s)),
+            allows: Vec::new(),
+            path: def_root(prog, id).path,
+            returned_by: 0,
+        },
+    ))
+}
+
+/// The scope of definition `id` with the arguments written on `p` (in `scope`) bound.
+fn instance_scope(prog: &Program, id: DefId, p: &crate::ty::PathTy, scope: &Scope) -> Scope {
+    let args: Vec<(Ty, Scope)> = p
+        .args()
+        .iter()
+        .map(|a| (a.clone(), scope.clone()))
+        .collect();
+    prog.def_scope(id, &args)
+}
+
+/// A type that is a generic parameter bound to a type: what it is bound to.
+fn bound_param(ty: &Ty, scope: &Scope) -> Option<(Ty, Scope)> {
+    let TyKind::Path(p) = &ty.kind else {
+        return None;
+    };
+    if p.global || p.segs.len() != 1 || !p.segs[0].args.is_empty() {
+        return None;
+    }
+    match scope.param(&p.segs[0].name) {
+        Some(Bind::To(t, s)) => Some((t.clone(), s.clone())),
+        _ => None,
+    }
+}
+
+/// Whether a written type names a generic parameter that is not bound to a type (a function's
+/// own `T`, `Self`).
+fn mentions_param(ty: &Ty, scope: &Scope, depth: usize) -> bool {
+    if depth > 32 {
+        return true;
+    }
+    match &ty.kind {
+        TyKind::Path(p) => {
+            if p.segs.len() == 1 && !p.global {
+                let name = p.segs[0].name.as_str();
+                match scope.param(name) {
+                    Some(Bind::To(t, s)) => return mentions_param(t, s, depth + 1),
+                    Some(_) => return true,
+                    None if name == "Self" => return true,
+                    None => {}
+                }
+            }
+            p.segs
+                .iter()
+                .flat_map(|s| &s.args)
+                .any(|a| mentions_param(a, scope, depth + 1))
+        }
+        TyKind::Tuple(es) => es.iter().any(|e| mentions_param(e, scope, depth + 1)),
+        TyKind::Array(e, _) | TyKind::Slice(e) | TyKind::Ref(e) | TyKind::Ptr(e) => {
+            mentions_param(e, scope, depth + 1)
+        }
+        TyKind::Dyn(_) | TyKind::Impl(_) | TyKind::Other => true,
+        TyKind::FnPtr | TyKind::Never => false,
+    }
+}
+
+/// Foreign types that hold their first argument and nothing of their own the rules care about:
+/// an error position `Option<Big>` or `Vec<Big>` is reported as `Big`, at its definition, so one
+/// error type gives one finding.
+fn is_wrapper(path: &[String]) -> bool {
+    matches!(
+        path.last().map(String::as_str),
+        Some("Box" | "Arc" | "Rc" | "Option" | "Vec" | "VecDeque")
+    )
+}
+
+/// Whether a type is one of the scan's own definitions, possibly inside wrappers and arrays.
+fn wraps_own_type(prog: &Program, ty: &Ty, scope: &Scope, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match prog.node(ty, scope) {
+        Node::Def(..) => true,
+        Node::Foreign(path, _, args) if is_wrapper(&path) => args
+            .first()
+            .is_some_and(|(t, s)| wraps_own_type(prog, t, s, depth + 1)),
+        Node::Array(e, s, _) => wraps_own_type(prog, &e, &s, depth + 1),
+        _ => false,
+    }
+}
+
+/// `Box<T>`, `Option<T>`, `Vec<T>`, … → `T` (for classifying alias targets).
 fn unwrap_pointer<'t>(prog: &Program, ty: &'t Ty, scope: &Scope) -> &'t Ty {
     if let TyKind::Path(p) = &ty.kind
         && let crate::resolve::Res::Foreign(path) = prog.resolve(scope.module(), p)
-        && matches!(path.last().map(String::as_str), Some("Box" | "Arc" | "Rc"))
+        && is_wrapper(&path)
         && let Some(a) = p.args().first()
     {
         return a;
@@ -1235,6 +1380,23 @@ pub struct E { body: Vec<u8> }
             a.findings
         );
         assert!(a.steps < 2_000, "{}", a.steps);
+    }
+
+    #[test]
+    fn wrapped_own_errors_count_toward_their_definition() {
+        let r = check_sources(
+            &[(
+                "a.rs",
+                "pub struct Big { pub body: Vec<u8> }\n\
+                 impl std::error::Error for Big {}\n\
+                 pub fn f() -> Result<(), Option<Big>> { todo!() }\n\
+                 pub fn g() -> Result<(), Vec<Big>> { todo!() }\n\
+                 pub fn h() -> Result<(), Option<Box<Big>>> { todo!() }\n",
+            )],
+            &Config::default(),
+        );
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        assert_eq!((r.findings[0].line, r.findings[0].returned_by), (1, 3));
     }
 
     #[test]
