@@ -648,6 +648,16 @@ impl Indexer<'_> {
                     });
                 }
             }
+            syn::Item::Macro(m)
+                if m.ident.is_none()
+                    && matches!(m.mac.delimiter, syn::MacroDelimiter::Brace(_)) =>
+            {
+                // `cfg_net! { pub struct … }`: most such macros emit their input items
+                // unchanged, under a `#[cfg]`. Input that does not parse as items is left alone.
+                if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                    self.items(&file.items, outer_generics, self_ty);
+                }
+            }
             syn::Item::Const(c) => {
                 if let Some(v) = eval(&c.expr, 0) {
                     self.out.consts.push(ConstDef {
