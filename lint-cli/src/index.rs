@@ -254,20 +254,42 @@ fn is_error_trait(p: &syn::Path) -> bool {
 
 fn derives_error(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
+        if a.path().is_ident("cfg_attr") {
+            // `#[cfg_attr(feature = "std", derive(thiserror::Error))]`: the derive under any
+            // condition (the scan sees every configuration at once).
+            let Ok(list) =
+                a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            else {
+                return false;
+            };
+            return list.iter().skip(1).any(|m| match m {
+                syn::Meta::List(l) if l.path.is_ident("derive") => derive_list_has_error(&l.tokens),
+                _ => false,
+            });
+        }
         if !a.path().is_ident("derive") {
             return false;
         }
-        let Ok(list) = a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        else {
-            return false;
-        };
-        list.iter().any(|p| {
-            p.segments.last().is_some_and(|s| {
-                matches!(
-                    s.ident.to_string().as_str(),
-                    "Error" | "Snafu" | "Diagnostic"
-                )
-            })
+        match &a.meta {
+            syn::Meta::List(l) => derive_list_has_error(&l.tokens),
+            _ => false,
+        }
+    })
+}
+
+/// The inside of `derive(…)` names `Error`, `Snafu` or `Diagnostic`.
+fn derive_list_has_error(tokens: &TokenStream) -> bool {
+    use syn::parse::Parser;
+    let Ok(list) = Punctuated::<syn::Path, syn::Token![,]>::parse_terminated.parse2(tokens.clone())
+    else {
+        return false;
+    };
+    list.iter().any(|p| {
+        p.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "Error" | "Snafu" | "Diagnostic"
+            )
         })
     })
 }
@@ -335,6 +357,7 @@ fn allows(attrs: &[syn::Attribute]) -> Vec<Allow> {
 /// comment) whose text starts with `errguard:` is one; one that is not `allow(…)` is recorded as
 /// malformed.
 pub fn scan_comments(text: &str) -> Vec<(u32, Allow)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();

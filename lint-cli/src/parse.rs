@@ -41,7 +41,8 @@ pub struct ParseFailure {
 
 /// Tokenises `src` and parses its items with function bodies kept as token streams.
 pub fn parse_items(src: &str) -> Result<Parsed, ParseFailure> {
-    let src = blank_shebang(src);
+    // A UTF-8 byte order mark is not a column: positions on line 1 count from after it.
+    let src = blank_shebang(src.strip_prefix('\u{feff}').unwrap_or(src));
     let tokens = TokenStream::from_str(&src).map_err(|e| ParseFailure {
         pos: Some(Pos::of(e.span())),
         message: format!("cannot tokenise: {e}"),
@@ -466,6 +467,21 @@ mod tests {
             panic!("not a macro")
         };
         assert_eq!(m.mac.tokens.to_string(), "fn a () -> u8 { }");
+    }
+
+    #[test]
+    fn byte_order_mark_is_not_a_column() {
+        let p = parse_items("\u{feff}pub struct Bom;\n").unwrap();
+        let syn::Item::Struct(st) = &p.file.items[0] else {
+            panic!("not a struct")
+        };
+        assert_eq!(
+            Pos::of(st.ident.span()),
+            Pos {
+                line: 1,
+                column: 12
+            }
+        );
     }
 
     #[test]
