@@ -593,6 +593,16 @@ impl Indexer<'_> {
                         params: generics_of(&imp.generics),
                     });
                 }
+                // `Self::Error` in the impl's signatures is the impl's `type Error = …`.
+                let assoc: Vec<(String, Ty)> = imp
+                    .items
+                    .iter()
+                    .filter_map(|ii| match ii {
+                        syn::ImplItem::Type(t) => Some((t.ident.to_string(), Ty::from_syn(&t.ty))),
+                        _ => None,
+                    })
+                    .collect();
+                let first_site = self.out.sites.len();
                 for ii in &imp.items {
                     match ii {
                         syn::ImplItem::Fn(f) => {
@@ -607,6 +617,11 @@ impl Indexer<'_> {
                             self.site(Ty::from_syn(&t.ty), SiteKind::Assoc, &generics, Some(&st));
                         }
                         _ => {}
+                    }
+                }
+                if !assoc.is_empty() {
+                    for site in &mut self.out.sites[first_site..] {
+                        replace_self_assoc(&mut site.ty, &assoc, 0);
                     }
                 }
             }
@@ -776,6 +791,47 @@ impl Indexer<'_> {
         for ty in found {
             self.site(ty, SiteKind::Closure, generics, self_ty);
         }
+    }
+}
+
+/// Replaces `Self::Name` with the impl's `type Name = T;` (one level: `T` is not rewritten).
+fn replace_self_assoc(ty: &mut Ty, assoc: &[(String, Ty)], depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let d = depth + 1;
+    match &mut ty.kind {
+        TyKind::Path(p) => {
+            if !p.global
+                && p.segs.len() == 2
+                && p.segs[0].name == "Self"
+                && p.segs[0].args.is_empty()
+                && p.segs[1].args.is_empty()
+                && let Some((_, t)) = assoc.iter().find(|(n, _)| *n == p.segs[1].name)
+            {
+                *ty = t.clone();
+                return;
+            }
+            for seg in &mut p.segs {
+                for a in &mut seg.args {
+                    replace_self_assoc(a, assoc, d);
+                }
+            }
+        }
+        TyKind::Tuple(es) => es.iter_mut().for_each(|e| replace_self_assoc(e, assoc, d)),
+        TyKind::Array(e, _) | TyKind::Slice(e) | TyKind::Ref(e) | TyKind::Ptr(e) => {
+            replace_self_assoc(e, assoc, d)
+        }
+        TyKind::Dyn(bs) | TyKind::Impl(bs) => {
+            for b in bs {
+                for seg in &mut b.segs {
+                    for a in &mut seg.args {
+                        replace_self_assoc(a, assoc, d);
+                    }
+                }
+            }
+        }
+        _ => {}
     }
 }
 

@@ -1400,6 +1400,23 @@ pub struct E { body: Vec<u8> }
     }
 
     #[test]
+    fn self_error_in_an_impl_is_its_associated_type() {
+        let r = check_sources(
+            &[(
+                "a.rs",
+                "pub struct PErr { pub raw: Vec<u8> }\n\
+                 pub struct X;\n\
+                 impl TryFrom<u8> for X { type Error = PErr; fn try_from(v: u8) -> Result<Self, Self::Error> { todo!() } }\n\
+                 impl std::str::FromStr for X { type Err = PErr; fn from_str(s: &str) -> Result<Self, Option<Self::Err>> { todo!() } }\n",
+            )],
+            &Config::default(),
+        );
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        // Two `type … =` and the two signatures.
+        assert_eq!(r.findings[0].returned_by, 4);
+    }
+
+    #[test]
     fn ignore_paths() {
         let p = |s: &str| -> Vec<String> { s.split("::").map(String::from).collect() };
         let def = p("fetch::FetchError");
