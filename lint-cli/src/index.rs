@@ -152,6 +152,8 @@ pub struct Site {
     pub generics: Vec<String>,
     /// The `Self` type in scope.
     pub self_ty: Option<Ty>,
+    /// The generic parameters in scope bounded as errors (`fn f<E: Error>`, `where E: Error`).
+    pub error_bounded: Vec<String>,
 }
 
 /// The kind of a [`Site`].
@@ -575,8 +577,10 @@ impl Indexer<'_> {
             syn::Item::Fn(f) => {
                 let mut generics = outer_generics.to_vec();
                 generics.extend(type_names(&f.sig.generics));
+                let from = self.out.sites.len();
                 self.sig(&f.sig, &generics, self_ty);
                 self.body(f.block.brace_token.span.open(), &generics, self_ty);
+                self.bound_sites(from, &f.sig.generics);
             }
             syn::Item::Impl(imp) => {
                 let mut generics = outer_generics.to_vec();
@@ -608,8 +612,10 @@ impl Indexer<'_> {
                         syn::ImplItem::Fn(f) => {
                             let mut g = generics.clone();
                             g.extend(type_names(&f.sig.generics));
+                            let from = self.out.sites.len();
                             self.sig(&f.sig, &g, Some(&st));
                             self.body(f.block.brace_token.span.open(), &g, Some(&st));
+                            self.bound_sites(from, &f.sig.generics);
                         }
                         syn::ImplItem::Type(t)
                             if imp.trait_.is_some() && (t.ident == "Error" || t.ident == "Err") =>
@@ -624,19 +630,23 @@ impl Indexer<'_> {
                         replace_self_assoc(&mut site.ty, &assoc, 0);
                     }
                 }
+                self.bound_sites(first_site, &imp.generics);
             }
             syn::Item::Trait(tr) => {
                 let mut generics = outer_generics.to_vec();
                 generics.extend(type_names(&tr.generics));
+                let first_site = self.out.sites.len();
                 for ti in &tr.items {
                     match ti {
                         syn::TraitItem::Fn(f) => {
                             let mut g = generics.clone();
                             g.extend(type_names(&f.sig.generics));
+                            let from = self.out.sites.len();
                             self.sig(&f.sig, &g, None);
                             if let Some(b) = &f.default {
                                 self.body(b.brace_token.span.open(), &g, None);
                             }
+                            self.bound_sites(from, &f.sig.generics);
                         }
                         syn::TraitItem::Type(t) if t.ident == "Error" || t.ident == "Err" => {
                             if let Some((_, ty)) = &t.default {
@@ -646,6 +656,7 @@ impl Indexer<'_> {
                         _ => {}
                     }
                 }
+                self.bound_sites(first_site, &tr.generics);
             }
             syn::Item::Mod(m) => {
                 let path_attr = m.attrs.iter().find_map(|a| match &a.meta {
@@ -757,6 +768,27 @@ impl Indexer<'_> {
         });
     }
 
+    /// Marks the sites from `from` on with the parameters of `g` bounded as errors.
+    fn bound_sites(&mut self, from: usize, g: &syn::Generics) {
+        let names: Vec<String> = generics_of(g)
+            .into_iter()
+            .filter(|g| {
+                g.bounds.iter().any(|b| {
+                    b.last().is_some_and(|l| {
+                        matches!(l.as_str(), "Error" | "StdError" | "Diagnostic" | "Fail")
+                    })
+                })
+            })
+            .map(|g| g.name)
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        for s in &mut self.out.sites[from..] {
+            s.error_bounded.extend(names.iter().cloned());
+        }
+    }
+
     fn site(&mut self, ty: Ty, kind: SiteKind, generics: &[String], self_ty: Option<&Ty>) {
         self.out.sites.push(Site {
             module: self.module.clone(),
@@ -764,6 +796,7 @@ impl Indexer<'_> {
             kind,
             generics: generics.to_vec(),
             self_ty: self_ty.cloned(),
+            error_bounded: Vec::new(),
         });
     }
 

@@ -851,7 +851,10 @@ fn find_roots(prog: &Program) -> (Vec<(RootKey, Root)>, ImplBounds) {
             let params: Vec<(String, Bind)> = site
                 .generics
                 .iter()
-                .map(|g| (g.clone(), Bind::Symbolic { error_bound: false }))
+                .map(|g| {
+                    let error_bound = site.error_bounded.contains(g);
+                    (g.clone(), Bind::Symbolic { error_bound })
+                })
                 .collect();
             let self_ty = site.self_ty.as_ref().map(|t| {
                 (
