@@ -721,6 +721,23 @@ impl Walker<'_> {
                             self.walk(t, s, field, chain, depth + 1);
                         }
                     }
+                    Owns::Collection if name == "SmallVec" => {
+                        // `SmallVec<[u8; N]>`: a byte buffer when its inline part alone is over
+                        // the limit; a small inline one is a short, bounded value.
+                        if let Some((t, s)) = args.first()
+                            && let Node::Array(e, es, n) = self.prog.node(t, s)
+                            && self.prog.is_byte(&e, &es)
+                        {
+                            if n.is_some_and(|n| n > self.limits.max_error_size) {
+                                self.hit_heap(format!("`{ty}` is a byte buffer"), chain);
+                            }
+                        } else {
+                            self.hit_coll(format!("`{ty}`"), chain);
+                            for (t, s) in &args {
+                                self.walk(t, s, field, chain, depth + 1);
+                            }
+                        }
+                    }
                     Owns::Collection => {
                         let bytes = matches!(name.as_str(), "Vec" | "VecDeque")
                             && args.first().is_some_and(|(t, s)| self.prog.is_byte(t, s));
