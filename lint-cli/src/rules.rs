@@ -897,6 +897,11 @@ fn find_roots(prog: &Program) -> (Vec<(RootKey, Root)>, ImplBounds) {
             let count = usize::from(site.kind != SiteKind::Param);
             let mut seen = HashSet::new();
             for (t, s) in positions {
+                if t.is_ident("Self") && site.kind != SiteKind::Assoc {
+                    // `fn try_map(self, …) -> Result<_, Self>` hands the value back to the
+                    // caller, the very fix the rules recommend: not an error type by itself.
+                    continue;
+                }
                 let mut found = Vec::new();
                 classify(prog, &t, &s, &mut found, 0);
                 for (key, root) in found {
@@ -1172,9 +1177,11 @@ fn mentions_param(ty: &Ty, scope: &Scope, depth: usize) -> bool {
     }
     match &ty.kind {
         TyKind::Path(p) => {
-            if p.segs.len() == 1 && !p.global {
+            if !p.global {
                 let name = p.segs[0].name.as_str();
                 match scope.param(name) {
+                    // `T::Error`: a projection of a parameter is as unknown as the parameter.
+                    Some(_) if p.segs.len() > 1 => return true,
                     Some(Bind::To(t, s)) => return mentions_param(t, s, depth + 1),
                     Some(_) => return true,
                     None if name == "Self" => return true,
@@ -1434,6 +1441,13 @@ pub struct E { body: Vec<u8> }
         assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
         // Two `type … =` and the two signatures.
         assert_eq!(r.findings[0].returned_by, 4);
+    }
+
+    #[test]
+    fn self_handed_back_is_not_an_error_position() {
+        let src = "pub struct Guard<T> { held: Vec<u8>, t: T }\n\
+                   impl<T> Guard<T> { pub fn try_map(self) -> Result<u8, Self> { todo!() } }\n";
+        assert_eq!(found(src), []);
     }
 
     #[test]
