@@ -634,8 +634,11 @@ impl Walker<'_> {
                     this.active.extend(allow_keys(file, a));
                 }
                 let link = match bound_param(&f.ty, scope) {
-                    Some((t, _)) => format!("{owner}.{}: {} = {t}", f.name, f.ty),
-                    None => format!("{owner}.{}: {}", f.name, f.ty),
+                    // Only a concrete argument says more than the parameter's name.
+                    Some((t, s)) if !mentions_param(&t, &s, 0) => {
+                        format!("{owner}.{}: {} = {t}", f.name, f.ty)
+                    }
+                    _ => format!("{owner}.{}: {}", f.name, f.ty),
                 };
                 chain.push(link);
                 let name = match &f.name {
@@ -1441,6 +1444,18 @@ pub struct E { body: Vec<u8> }
         assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
         // Two `type … =` and the two signatures.
         assert_eq!(r.findings[0].returned_by, 4);
+    }
+
+    #[test]
+    fn chains_name_concrete_arguments_only() {
+        let src = "pub struct Samples<B> { samples: B }\n\
+                   pub struct View<B> { inner: Samples<B> }\n\
+                   impl<B> std::error::Error for View<B> {}\n";
+        let r = check_sources(&[("a.rs", src)], &Config::default());
+        assert_eq!(
+            r.findings[0].chain,
+            ["View.inner: Samples<B>", "Samples.samples: B"]
+        );
     }
 
     #[test]
