@@ -136,7 +136,7 @@ impl<E> Copy for Runner<'_, E> {}
 
 impl<'a, E> Runner<'a, E>
 where
-    E: Error + Send + Sync + 'static,
+    E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static,
 {
     /// A runner named `name` (it appears in every event and report) under `policy`.
     pub fn new(name: &'a str, policy: &'a RetryPolicy) -> Self {
@@ -264,12 +264,12 @@ where
     }
 
     fn assess_error(&self, error: E, attempt: Attempt) -> Failed {
+        // Classified and measured as `E`, before the conversion: the box may hide `E` (an
+        // `anyhow::Error` converts into a private wrapper of its own).
         let retryable = self.retry_if.is_none_or(|predicate| predicate(&error));
         let asked_delay = self.retry_after.and_then(|delay| delay(&error));
-        let boxed: Box<dyn Error + Send + Sync + 'static> = Box::new(error);
-        let footprint = self
-            .measure
-            .map(|measure| measure(boxed.downcast_ref::<E>().expect("boxed as E")));
+        let footprint = self.measure.map(|measure| measure(&error));
+        let boxed: BoxedError = error.into();
         let oversize = footprint.is_some_and(|bytes| bytes > self.policy.max_error_heap);
         if oversize {
             stats::oversize();
@@ -484,8 +484,17 @@ where
 
 /// Runs `attempt_fn` under `policy` until it succeeds or the policy gives up.
 ///
-/// The attempt's error type only needs `Error + Send + Sync + 'static`; it is not measured
-/// (use [`Runner::measured`] or `#[retryable_actor]` for that) and every error is retried.
+/// The attempt's error type `E` only needs to convert into
+/// `Box<dyn Error + Send + Sync + 'static>` (and be `Send + 'static`): every
+/// `E: Error + Send + Sync + 'static` does, so does `anyhow::Error` (an `anyhow::Result<T>`
+/// attempt works as is) and so does that box itself. Each error is converted as soon as the
+/// attempt returns. It is not measured (use [`Runner::measured`] or `#[retryable_actor]` for
+/// that) and every error is retried.
+///
+/// [`ActorFailure::downcast_ref`] finds the kept error by the type the box holds: `E` itself
+/// for a std error type, the boxed error's own type for a `Box<dyn Error …>`; `anyhow::Error`
+/// converts into a private wrapper of its own, so read an anyhow run's failure through
+/// [`ActorFailure::message`] and [`ActorFailure::report`].
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -518,7 +527,7 @@ pub async fn run<T, E, F, Fut>(
 where
     F: FnMut(Attempt) -> Fut,
     Fut: Future<Output = Result<T, E>>,
-    E: Error + Send + Sync + 'static,
+    E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static,
 {
     Runner::new(name, policy).run(attempt_fn).await
 }
@@ -553,7 +562,7 @@ pub async fn run_if<T, E, F, Fut>(
 where
     F: FnMut(Attempt) -> Fut,
     Fut: Future<Output = Result<T, E>>,
-    E: Error + Send + Sync + 'static,
+    E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static,
 {
     Runner::new(name, policy)
         .retry_if(retry_if)
@@ -577,8 +586,11 @@ struct Failed {
     asked_delay: Option<Duration>,
 }
 
+/// What every attempt's error becomes as soon as the attempt returns.
+type BoxedError = Box<dyn Error + Send + Sync + 'static>;
+
 enum Held {
-    Error(Box<dyn Error + Send + Sync + 'static>),
+    Error(BoxedError),
     Panic(Box<dyn Any + Send>),
 }
 

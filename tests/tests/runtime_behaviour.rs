@@ -526,3 +526,65 @@ async fn a_run_can_be_spawned_on_the_multi_thread_runtime() {
     });
     assert_eq!(handle.await.unwrap().unwrap(), 3);
 }
+
+#[tokio::test]
+async fn an_anyhow_result_attempt_runs_and_reports_its_message() {
+    let policy = zero_backoff(2);
+    let calls = AtomicUsize::new(0);
+    let value = errguard::run("anyhow-ok", &policy, |attempt| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if attempt.number() < 2 {
+                anyhow::bail!("not yet (attempt {})", attempt.number());
+            }
+            anyhow::Ok(attempt.number())
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!((value, calls.load(Ordering::SeqCst)), (2, 2));
+
+    let failure = Runner::new("anyhow-fails", &policy)
+        .retry_if(|e: &anyhow::Error| e.downcast_ref::<Upload>().is_none())
+        .retain_unmeasured(true)
+        .run(|_| async {
+            let result: anyhow::Result<()> = Err(anyhow::Error::new(Upload {
+                status: 404,
+                body: Vec::new(),
+            })
+            .context("uploading the report"));
+            result
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Rejected);
+    assert_eq!(failure.attempts(), 1);
+    assert_eq!(failure.error_type(), "anyhow::Error");
+    assert_eq!(
+        failure.message(),
+        "uploading the report: upload failed with status 404"
+    );
+    assert!(failure.has_error());
+    // anyhow boxes itself as a private wrapper: the documented limit of `downcast_ref`.
+    assert!(failure.downcast_ref::<Upload>().is_none());
+}
+
+#[tokio::test]
+async fn a_boxed_dyn_error_attempt_is_kept_as_the_error_it_boxes() {
+    let policy = zero_backoff(1);
+    let failure = Runner::new("boxed", &policy)
+        .retain_unmeasured(true)
+        .run(|_| async {
+            let boxed: Box<dyn Error + Send + Sync> = Box::new(Upload {
+                status: 503,
+                body: vec![1; 8],
+            });
+            Err::<(), _>(boxed)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Exhausted);
+    assert_eq!(failure.attempts(), 2);
+    assert_eq!(failure.message(), "upload failed with status 503");
+    assert_eq!(failure.downcast_ref::<Upload>().unwrap().status, 503);
+}
