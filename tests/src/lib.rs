@@ -9,7 +9,9 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use errguard::RetryPolicy;
+use std::time::Duration;
+
+use errguard::{Footprint, Jitter, RetryPolicy};
 
 /// Polls `future` once with a no-op waker: the runner's success path never waits, so the
 /// allocation tests can count one call without an executor's own allocations.
@@ -41,4 +43,30 @@ pub fn allocations_of_successful_runs() -> usize {
         assert!(matches!(result, Poll::Ready(Ok(v)) if v == i * 2));
     }
     alloc::thread_allocation_count() - before
+}
+
+/// An error carrying a measured payload, as an HTTP client's error that owns the response body.
+#[errguard::allow(heap-buffer, reason = "test error: the runtime is tested on an error that owns its body")]
+#[derive(Debug, Footprint)]
+pub struct Upload {
+    /// The response status.
+    pub status: u16,
+    /// The response body.
+    pub body: Vec<u8>,
+}
+
+impl std::fmt::Display for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "upload failed with status {}", self.status)
+    }
+}
+
+impl std::error::Error for Upload {}
+
+/// A policy of `retries` retries with no backoff and no jitter.
+pub fn zero_backoff(retries: u32) -> RetryPolicy {
+    RetryPolicy::new()
+        .max_retries(retries)
+        .min_backoff(Duration::ZERO)
+        .jitter(Jitter::None)
 }

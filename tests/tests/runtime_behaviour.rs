@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use errguard::{
-    AttemptFailure, ErrorReport, FailureKind, Footprint, Jitter, Oversize, RetryAfter, RetryPolicy,
-    Runner,
+    AttemptFailure, ErrorReport, FailureKind, Jitter, Oversize, RetryAfter, RetryPolicy, Runner,
 };
+use errguard_tests::{Upload, zero_backoff};
 use tokio::time::Instant;
 
 /// Counts instances alive: `+1` on creation, `-1` on drop.
@@ -50,13 +50,6 @@ impl fmt::Display for Tracked {
 }
 
 impl Error for Tracked {}
-
-fn zero_backoff(retries: u32) -> RetryPolicy {
-    RetryPolicy::new()
-        .max_retries(retries)
-        .min_backoff(Duration::ZERO)
-        .jitter(Jitter::None)
-}
 
 #[tokio::test(start_paused = true)]
 async fn each_error_is_dropped_before_the_next_attempt_and_during_the_sleep() {
@@ -340,22 +333,6 @@ async fn cancelling_mid_sleep_leaves_nothing_alive() {
     );
     assert_eq!(alive.count(), 0);
 }
-
-/// An error carrying a measured payload.
-#[errguard::allow(heap-buffer, reason = "test error: the runtime is tested on an error that owns its body")]
-#[derive(Debug, Footprint)]
-struct Upload {
-    status: u16,
-    body: Vec<u8>,
-}
-
-impl fmt::Display for Upload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "upload failed with status {}", self.status)
-    }
-}
-
-impl Error for Upload {}
 
 #[tokio::test]
 async fn an_oversize_error_with_fail_ends_the_run_and_is_not_kept() {

@@ -2,28 +2,12 @@
 //! because `tracing` caches callsite interest per process, and other tests' callsites would be
 //! registered before this test's subscriber exists.
 
-use std::error::Error;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use errguard::{Footprint, Jitter, RetryPolicy, Runner};
-
-/// An error carrying a measured payload.
-#[errguard::allow(heap-buffer, reason = "test error: the events carry the size of an owned body")]
-#[derive(Debug, Footprint)]
-struct Upload {
-    status: u16,
-    body: Vec<u8>,
-}
-
-impl fmt::Display for Upload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "upload failed with status {}", self.status)
-    }
-}
-
-impl Error for Upload {}
+use errguard::{Jitter, RetryPolicy, Runner};
+use errguard_tests::Upload;
 
 /// Collects the formatted `tracing` output in memory.
 #[derive(Clone, Default)]
@@ -78,7 +62,7 @@ async fn events_carry_the_documented_fields_and_stay_bounded() {
         "attempt=1",
         "max_retries=1",
         "delay_ms=0",
-        "error.type=\"runtime_events::Upload\"",
+        "error.type=\"errguard_tests::Upload\"",
         "error.message=\"upload failed with status 500\"",
         "error.footprint=33554432",
     ] {

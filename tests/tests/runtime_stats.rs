@@ -1,36 +1,13 @@
 //! The process-wide counters, to the exact count. A binary with one test, so that no other run
 //! moves the counters between the two snapshots.
 
-use std::error::Error;
 use std::fmt;
 use std::mem::size_of;
 use std::time::Duration;
 
 use errguard::stats::{self, StatsSnapshot};
-use errguard::{FailureKind, Footprint, Jitter, Oversize, RetryPolicy, Runner};
-
-/// An error carrying a measured payload.
-#[errguard::allow(heap-buffer, reason = "test error: the stats count the bytes of an owned body")]
-#[derive(Debug, Footprint)]
-struct Upload {
-    status: u16,
-    body: Vec<u8>,
-}
-
-impl fmt::Display for Upload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "upload failed with status {}", self.status)
-    }
-}
-
-impl Error for Upload {}
-
-fn zero_backoff(retries: u32) -> RetryPolicy {
-    RetryPolicy::new()
-        .max_retries(retries)
-        .min_backoff(Duration::ZERO)
-        .jitter(Jitter::None)
-}
+use errguard::{FailureKind, Oversize, Runner};
+use errguard_tests::{Upload, zero_backoff};
 
 #[test]
 fn every_counter_moves_by_exactly_what_the_runs_did() {
