@@ -258,8 +258,8 @@ where
                 .instrument(attempt_span)
                 .await
             {
-                Ok(value) => return Ok(value),
-                Err(outcome) => outcome,
+                Attempted::Succeeded(value) => return Ok(value),
+                Attempted::Failed(outcome) => outcome,
             };
             if call_span.is_disabled() {
                 call_span = tracing::warn_span!("actor", actor = self.name);
@@ -664,6 +664,12 @@ where
         .await
 }
 
+/// How one attempt ended.
+enum Attempted<T, E> {
+    Succeeded(T),
+    Failed(Outcome<E>),
+}
+
 /// How an attempt failed.
 enum Outcome<E> {
     Failed(E),
@@ -713,7 +719,7 @@ async fn run_one<T, E>(
     attempt: impl Future<Output = Result<T, E>>,
     timeout: Option<Duration>,
     budget_left: Option<Duration>,
-) -> Result<T, Outcome<E>> {
+) -> Attempted<T, E> {
     let mut attempt = pin!(attempt);
     let guarded = poll_fn(|cx| {
         panic::catch_unwind(AssertUnwindSafe(|| attempt.as_mut().poll(cx))).map_or_else(
@@ -731,12 +737,12 @@ async fn run_one<T, E>(
         None => guarded.await,
         Some(limit) => match tokio::time::timeout(limit, guarded).await {
             Ok(result) => result,
-            Err(_) => return Err(Outcome::TimedOut { by_budget }),
+            Err(_) => return Attempted::Failed(Outcome::TimedOut { by_budget }),
         },
     };
-    match result {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(Outcome::Failed(error)),
-        Err(payload) => Err(Outcome::Panicked(payload)),
-    }
+    Attempted::Failed(match result {
+        Ok(Ok(value)) => return Attempted::Succeeded(value),
+        Ok(Err(error)) => Outcome::Failed(error),
+        Err(payload) => Outcome::Panicked(payload),
+    })
 }
