@@ -1,16 +1,23 @@
 //! Bounded rendering: turn an error, a `Display`, a `Debug` or a panic payload into at most
 //! `limit` bytes of text, whatever the value's formatting code does.
 //!
-//! The writer stops the formatter the moment the limit is reached, so rendering costs
-//! O(limit), not O(error): a `Debug` of a 128 MiB `Vec<u8>` writes `limit` bytes and returns.
-//! It stops by unwinding out of the formatter (with [`std::panic::resume_unwind`], which runs no
-//! panic hook) and catching that at the top, because a `Display` that ignores `fmt::Error` or
-//! a `debug_list` over millions of entries would otherwise keep going. A `Display` that panics
-//! or returns `Err` gives what it wrote so far plus a marker.
+//! The writer stops the formatter once the limit is reached, in two steps. The first write past
+//! the limit keeps what fits and returns `fmt::Error`: every formatter that propagates errors
+//! with `?` (all derived and std impls do) stops there, normally, running its own code to the
+//! end, so a `Display` that holds a `Mutex` guard while it writes leaves the mutex unpoisoned.
+//! A formatter that ignores the error and writes again is then stopped by unwinding out of it
+//! (with [`std::panic::resume_unwind`], which runs no panic hook) and catching that at the top,
+//! so even a `Display` that never ends costs O(limit) bytes of writing. (Only such a `Display`,
+//! one that ignores `fmt::Error`, can have a lock it holds poisoned by the unwind.)
 //!
-//! Built with `panic = "abort"`, unwinding is not available: the writer then returns
-//! `fmt::Error` at the limit, which stops every formatter that propagates errors (all derived
-//! and std impls do).
+//! The writing is bounded; the walking may not be: after the refusal, a std `Debug` of a
+//! 128 MiB `Vec<u8>` still visits its remaining entries without writing any (a check per entry,
+//! no formatting), where unwinding would have stopped it at once. That is the price of not
+//! unwinding through well-behaved user code. A `Display` that panics or returns `Err` by itself
+//! gives what it wrote so far plus a marker.
+//!
+//! Built with `panic = "abort"`, unwinding is not available: the writer then keeps returning
+//! `fmt::Error`.
 
 use std::any::Any;
 use std::error::Error;
@@ -29,7 +36,8 @@ pub const CHAIN_SEPARATOR: &str = ": ";
 /// What stopping the formatter unwinds with; private so no user code can forge it.
 struct LimitReached;
 
-/// A `fmt::Write` that keeps at most `room` bytes and stops the formatter past that.
+/// A `fmt::Write` that keeps at most `room` bytes: it refuses the first write past that with
+/// `fmt::Error`, and unwinds out of a formatter that writes again after the refusal.
 struct BoundedWriter {
     text: String,
     room: usize,
@@ -48,6 +56,14 @@ impl BoundedWriter {
 
 impl Write for BoundedWriter {
     fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.truncated {
+            // Refused once and still writing: this formatter ignores errors, and only
+            // unwinding stops it.
+            if cfg!(panic = "unwind") {
+                panic::resume_unwind(Box::new(LimitReached));
+            }
+            return Err(fmt::Error);
+        }
         let free = self.room - self.text.len();
         if s.len() <= free {
             self.text.push_str(s);
@@ -55,9 +71,6 @@ impl Write for BoundedWriter {
         }
         self.text.push_str(&s[..floor_char_boundary(s, free)]);
         self.truncated = true;
-        if cfg!(panic = "unwind") {
-            panic::resume_unwind(Box::new(LimitReached));
-        }
         Err(fmt::Error)
     }
 }
@@ -74,7 +87,7 @@ fn floor_char_boundary(s: &str, index: usize) -> usize {
 
 /// How a bounded rendering ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ending {
+enum Ending {
     /// The value rendered in full within the limit.
     Complete,
     /// The text was cut at the limit.
@@ -192,22 +205,63 @@ pub fn error_bounded(error: &(dyn Error + 'static), limit: usize, max_depth: usi
 }
 
 /// Each link of the error's `source()` chain (not the error itself), each cut to `limit_each`
-/// bytes, at most `max_depth` links.
+/// bytes, at most `max_depth` links. A `source()` that panics ends the chain with a
+/// [`FORMAT_PANIC`] link; the panic does not escape.
+///
+/// ```
+/// use std::{error::Error, fmt, io};
+///
+/// #[derive(Debug)]
+/// struct Fetch(io::Error);
+/// impl fmt::Display for Fetch {
+///     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+///         f.write_str("fetch failed")
+///     }
+/// }
+/// impl Error for Fetch {
+///     fn source(&self) -> Option<&(dyn Error + 'static)> {
+///         Some(&self.0)
+///     }
+/// }
+///
+/// let error = Fetch(io::Error::other("connection reset by the peer"));
+/// let links = errguard::render::chain_bounded(&error, 64, 8);
+/// assert_eq!(links, ["connection reset by the peer"]);
+/// let cut = errguard::render::chain_bounded(&error, 20, 8);
+/// assert!(cut[0].len() <= 20 && cut[0].ends_with(errguard::render::TRUNCATED));
+/// ```
 pub fn chain_bounded(
     error: &(dyn Error + 'static),
     limit_each: usize,
     max_depth: usize,
 ) -> Vec<String> {
     let mut links = Vec::new();
-    let mut next = error.source();
+    let mut next = source_of(error);
     while let Some(source) = next {
         if links.len() == max_depth {
             break;
         }
+        let Ok(source) = source else {
+            links.push(display_bounded(FORMAT_PANIC, limit_each));
+            break;
+        };
         links.push(display_bounded(source, limit_each));
-        next = source.source();
+        next = source_of(source);
     }
     links
+}
+
+/// `error.source()`, with a panic in it caught (`Some(Err(()))`) instead of unwinding.
+fn source_of<'e>(
+    error: &'e (dyn Error + 'static),
+) -> Option<Result<&'e (dyn Error + 'static), ()>> {
+    match panic::catch_unwind(AssertUnwindSafe(|| error.source())) {
+        Ok(source) => source.map(Ok),
+        Err(payload) => {
+            drop_quietly(payload);
+            Some(Err(()))
+        }
+    }
 }
 
 /// A panic payload as text: the `&str` or `String` it carries, cut to `limit` bytes, or a

@@ -184,3 +184,57 @@ fn a_huge_string_panic_payload_is_cut() {
         "<non-string panic payload>"
     );
 }
+
+/// Holds a std `Mutex` guard while it writes 10 KB, propagating errors as `write!` users do.
+struct LockedDisplay<'a>(&'a std::sync::Mutex<u32>);
+
+impl fmt::Display for LockedDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut guard = self.0.lock().unwrap();
+        *guard += 1;
+        for _ in 0..1_000 {
+            f.write_str("0123456789")?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_display_holding_a_mutex_is_stopped_without_poisoning_it() {
+    let lock = std::sync::Mutex::new(0);
+    let text = render::display_bounded(&LockedDisplay(&lock), 1024);
+    assert!(text.len() <= 1024);
+    assert!(text.starts_with("0123456789") && text.ends_with(TRUNCATED));
+    // Stopped by the refused write, not by unwinding through the guard.
+    assert!(
+        !lock.is_poisoned(),
+        "rendering poisoned the Display's mutex"
+    );
+    assert_eq!(*lock.lock().unwrap(), 1);
+}
+
+/// An error whose `source()` panics.
+#[derive(Debug)]
+struct BadSource;
+
+impl fmt::Display for BadSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("bad source")
+    }
+}
+
+impl Error for BadSource {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        std::panic::resume_unwind(Box::new("source() bug"))
+    }
+}
+
+#[test]
+fn a_panicking_source_ends_the_chain_with_a_marker() {
+    assert_eq!(render::chain_bounded(&BadSource, 64, 8), [FORMAT_PANIC]);
+    // The message keeps what was written before the panic, marked.
+    assert_eq!(
+        render::error_bounded(&BadSource, 64, 8),
+        format!("bad source{FORMAT_PANIC}")
+    );
+}
