@@ -50,14 +50,14 @@ impl<T, E> ResultParts for Result<T, E> {
 /// The bound is [`Runner`]'s: keep the two equal.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the error type of a `#[retryable_actor]`",
-    label = "the runner needs `E: std::error::Error + Send + Sync + 'static`",
-    note = "implement `std::error::Error` for it (and make it `Send + Sync`, owning its data), or return an error type that does"
+    label = "the runner needs an `E` that converts into `Box<dyn std::error::Error + Send + Sync + 'static>`",
+    note = "implement `std::error::Error` for it (and make it `Send + Sync`, owning its data), or return an error type that does (`anyhow::Error` and `Box<dyn Error + Send + Sync>` do)"
 )]
-pub trait ActorError: Error + Send + Sync + 'static {}
+pub trait ActorError: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static {}
 
 // Report `String: ActorError` (the message above), not the bound that failed inside it.
 #[diagnostic::do_not_recommend]
-impl<E: Error + Send + Sync + 'static> ActorError for E {}
+impl<E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static> ActorError for E {}
 
 /// An actor's runner, configured by the expansion without any bound on `E` (so nothing but
 /// [`run`] can fail on it), built into a [`Runner`] by [`run`].

@@ -1,23 +1,22 @@
 //! Bounded rendering: turn an error, a `Display`, a `Debug` or a panic payload into at most
 //! `limit` bytes of text, whatever the value's formatting code does.
 //!
-//! The writer stops the formatter once the limit is reached, in two steps. The first write past
-//! the limit keeps what fits and returns `fmt::Error`: every formatter that propagates errors
-//! with `?` (all derived and std impls do) stops there, normally, running its own code to the
-//! end, so a `Display` that holds a `Mutex` guard while it writes leaves the mutex unpoisoned.
-//! A formatter that ignores the error and writes again is then stopped by unwinding out of it
-//! (with [`std::panic::resume_unwind`], which runs no panic hook) and catching that at the top,
-//! so even a `Display` that never ends costs O(limit) bytes of writing. (Only such a `Display`,
-//! one that ignores `fmt::Error`, can have a lock it holds poisoned by the unwind.)
-//!
-//! The writing is bounded; the walking may not be: after the refusal, a std `Debug` of a
-//! 128 MiB `Vec<u8>` still visits its remaining entries without writing any (a check per entry,
-//! no formatting), where unwinding would have stopped it at once. That is the price of not
-//! unwinding through well-behaved user code. A `Display` that panics or returns `Err` by itself
+//! The writer stops the formatter the moment the limit is reached, so rendering costs
+//! O(limit), not O(error): a `Debug` of a 128 MiB `Vec<u8>` writes `limit` bytes and returns.
+//! It stops by unwinding out of the formatter (with [`std::panic::resume_unwind`], which runs no
+//! panic hook) and catching that at the top. Returning `fmt::Error` alone is not enough: a
+//! `Display` that ignores the error keeps writing, and std's `debug_list` still walks every
+//! remaining entry after a refusal (about 2.7 ns each: 360 ms for 128 MiB, measured), so the
+//! cost would grow with the error again. A `Display` that panics or returns `Err` by itself
 //! gives what it wrote so far plus a marker.
 //!
-//! Built with `panic = "abort"`, unwinding is not available: the writer then keeps returning
-//! `fmt::Error`.
+//! The price of unwinding: a `Display` that holds a `std::sync::Mutex` guard while it writes
+//! past the limit has that mutex poisoned, as it would by any panic in it. Format from a copy
+//! taken under the lock, or use a lock without poisoning, when an error's `Display` locks.
+//!
+//! Built with `panic = "abort"`, unwinding is not available: the writer then returns
+//! `fmt::Error` at the limit, which stops every formatter that propagates errors (all derived
+//! and std impls do).
 
 use std::any::Any;
 use std::error::Error;
@@ -36,8 +35,7 @@ pub const CHAIN_SEPARATOR: &str = ": ";
 /// What stopping the formatter unwinds with; private so no user code can forge it.
 struct LimitReached;
 
-/// A `fmt::Write` that keeps at most `room` bytes: it refuses the first write past that with
-/// `fmt::Error`, and unwinds out of a formatter that writes again after the refusal.
+/// A `fmt::Write` that keeps at most `room` bytes and stops the formatter past that.
 struct BoundedWriter {
     text: String,
     room: usize,
@@ -56,14 +54,6 @@ impl BoundedWriter {
 
 impl Write for BoundedWriter {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        if self.truncated {
-            // Refused once and still writing: this formatter ignores errors, and only
-            // unwinding stops it.
-            if cfg!(panic = "unwind") {
-                panic::resume_unwind(Box::new(LimitReached));
-            }
-            return Err(fmt::Error);
-        }
         let free = self.room - self.text.len();
         if s.len() <= free {
             self.text.push_str(s);
@@ -71,6 +61,9 @@ impl Write for BoundedWriter {
         }
         self.text.push_str(&s[..floor_char_boundary(s, free)]);
         self.truncated = true;
+        if cfg!(panic = "unwind") {
+            panic::resume_unwind(Box::new(LimitReached));
+        }
         Err(fmt::Error)
     }
 }

@@ -178,6 +178,34 @@ async fn result_aliases() {
     assert_eq!(via_own_alias(false).await.unwrap_err().attempts(), 2);
 }
 
+#[retryable_actor(max_retries = 1, min_backoff = "1ms")]
+async fn via_anyhow(succeed_on: usize, calls: &AtomicUsize) -> anyhow::Result<usize> {
+    let call = calls.fetch_add(1, Ordering::Relaxed) + 1;
+    if call < succeed_on {
+        anyhow::bail!("call {call} failed");
+    }
+    Ok(call)
+}
+
+#[retryable_actor(max_retries = 1, min_backoff = "1ms")]
+async fn via_boxed_error() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    Err("the boxed error".into())
+}
+
+#[tokio::test(start_paused = true)]
+async fn anyhow_and_boxed_error_types() {
+    let calls = AtomicUsize::new(0);
+    assert_eq!(via_anyhow(2, &calls).await.unwrap(), 2);
+    let calls = AtomicUsize::new(0);
+    let failure = via_anyhow(10, &calls).await.unwrap_err();
+    assert_eq!((failure.attempts(), calls.load(Ordering::Relaxed)), (2, 2));
+    assert_eq!(failure.message(), "call 2 failed");
+    assert_eq!(failure.footprint(), None, "anyhow::Error is unmeasured");
+    let boxed = via_boxed_error().await.unwrap_err();
+    assert_eq!(boxed.attempts(), 2);
+    assert_eq!(boxed.message(), "the boxed error");
+}
+
 fn only_transient(error: &std::io::Error) -> bool {
     error.kind() == std::io::ErrorKind::TimedOut
 }

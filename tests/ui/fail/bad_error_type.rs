@@ -9,15 +9,19 @@ impl std::fmt::Display for Oops {
 
 impl std::error::Error for Oops {}
 
-// Not an `Error`: one message, at `String`.
+/// `Send + Sync` but not an `Error` (a `String` would do: it converts into the boxed error).
+#[derive(Debug)]
+struct NotAnError;
+
+// Not an `Error`: one message, at `NotAnError`.
 #[errguard::retryable_actor]
-async fn fetch() -> Result<u32, String> {
-    Err("no".to_owned())
+async fn fetch() -> Result<u32, NotAnError> {
+    Err(NotAnError)
 }
 
 type Answer = Result<u32, std::rc::Rc<Oops>>;
 
-// Not `Send`, through an alias: one message, at the alias.
+// Neither `Send` nor `Sync`, through an alias: rustc names each missing part, at the alias.
 #[errguard::retryable_actor]
 async fn shared() -> Answer {
     Ok(1)
