@@ -3,11 +3,8 @@
 //! - `success`: `errguard::run` around an async fn that succeeds vs calling the fn directly.
 //! - `failed_attempt`: one failed attempt with zero backoff, for errors of 16 B, 1 MiB and
 //!   128 MiB whose `Display` prints the payload with `{:?}` (what a naive logger would do):
-//!   the runner writes at most `max_report_len` bytes, so its memory does not grow with the
-//!   error. Its time does, for this error: the bounded writer refuses the first write past the
-//!   limit with `fmt::Error` rather than unwinding through user code (which would poison a
-//!   `Mutex` the `Display` holds), and std's `Debug` of a `Vec` then still visits every
-//!   remaining entry without writing (a few ns per entry; see `errguard::render`).
+//!   the runner writes at most `max_report_len` bytes and then stops the formatter (see
+//!   `errguard::render`), so neither its memory nor its time grows with the error.
 //!   `drop_only` frees the same errors without the runner (the allocator's share), and
 //!   `naive_debug_format` formats them in full, for contrast.
 //!

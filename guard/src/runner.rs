@@ -78,7 +78,9 @@ impl Attempt {
 
     /// Whether no retry follows this attempt, whatever it returns.
     pub fn is_last(&self) -> bool {
-        self.number > self.max_retries
+        // Attempt numbers stop at `u32::MAX`, so that one is last even under
+        // `max_retries(u32::MAX)`.
+        self.number > self.max_retries || self.number == u32::MAX
     }
 
     /// Attempts still allowed after this one.
@@ -362,10 +364,13 @@ where
             inline_size,
             oversize,
         );
+        // What the box frees: the value behind it (for `E = Box<dyn Error>` or `anyhow::Error`,
+        // the error they point to, not the pointer) plus its measured heap.
+        let dropped_bytes = std::mem::size_of_val(&*boxed).saturating_add(footprint.unwrap_or(0));
         Failed {
             report,
             error: Some(Held::Error(boxed)),
-            dropped_bytes: inline_size.saturating_add(footprint.unwrap_or(0)),
+            dropped_bytes,
             retryable,
             asked_delay,
         }
@@ -745,4 +750,20 @@ async fn run_one<T, E>(
         Ok(Err(error)) => Outcome::Failed(error),
         Err(payload) => Outcome::Panicked(payload),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Attempt;
+
+    #[test]
+    fn the_attempt_numbered_u32_max_is_the_last_whatever_the_policy() {
+        let attempt = |number| Attempt {
+            number,
+            max_retries: u32::MAX,
+        };
+        assert!(!attempt(u32::MAX - 1).is_last());
+        assert!(attempt(u32::MAX).is_last());
+        assert_eq!(attempt(1).retries_left(), u32::MAX);
+    }
 }

@@ -90,22 +90,35 @@ fn every_counter_moves_by_exactly_what_the_runs_did() {
             .await
             .unwrap_err();
         assert_eq!(failure.kind(), FailureKind::Oversize);
+
+        // One boxed error: counted at the size of the error behind the box, not the box's 16.
+        let failure = errguard::run("boxed", &zero_backoff(0), |_| async {
+            let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(Upload {
+                status: 500,
+                body: Vec::new(),
+            });
+            Err::<(), _>(boxed)
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(failure.attempts(), 1);
     });
     let delta = stats::snapshot().since(&before);
     assert_eq!(
         delta,
         StatsSnapshot {
-            attempts: 1 + 3 + 2 + 1 + 1 + 1 + 1,
-            failures: 3 + 2 + 1 + 1 + 1 + 1,
+            attempts: 1 + 3 + 2 + 1 + 1 + 1 + 1 + 1,
+            failures: 3 + 2 + 1 + 1 + 1 + 1 + 1,
             retries: 2 + 1,
             panics: 1,
             timeouts: 2,
             oversize: 1,
-            errors_dropped: 2 + 2 + 1 + 1,
+            errors_dropped: 2 + 2 + 1 + 1 + 1,
             error_bytes_dropped: 2 * (upload + 100)
                 + 2 * size_of::<std::io::Error>() as u64
                 + (size_of::<String>() as u64 + 1000)
-                + (upload + (1 << 20)),
+                + (upload + (1 << 20))
+                + upload,
         }
     );
 }
