@@ -200,23 +200,30 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
         .map_or_else(|| ret.span(), |s| s.tokens.span());
     let limit = proc_macro2::Literal::u64_unsuffixed(limit);
     let error_of = error_of(ret, written_error, &sig.generics);
-    let check = quote_spanned! {limit_span=>
-        ::errguard::__private::check_error_size::<#error_ty>(#limit, #error_of)
-    };
     // Without generics, the check is a constant item nested in the body, which `cargo check`
-    // evaluates too. With them (or `Self`, or what looks like an enclosing `impl`'s type
-    // parameter, which a nested item cannot name, or a `where R: ActorResult` clause, which it
-    // does not see) it is an inline `const` block, evaluated per
-    // instantiation when the code is built (post-monomorphization).
+    // evaluates too. A nested item cannot name an enclosing `impl`'s (or trait's) parameters,
+    // which an attribute cannot see, so it is used only when every name in the error type is
+    // certainly not one of them (`nameable_from_nested_item`); it names `E` as written, so the
+    // `Ok` type plays no part. Otherwise (generics, a receiver, a possible outer parameter, or a
+    // `where R: ActorResult` clause, which a nested item does not see) it is an inline `const`
+    // block, evaluated per instantiation when the code is built (post-monomorphization).
     let result_bound = result_bound(ret, written_error);
     let item_level = actor.receiver.is_none()
         && result_bound.is_none()
         && sig.generics.params.is_empty()
-        && !mentions_outer_generics(ret);
+        && written_error.map_or_else(
+            || nameable_from_nested_item(ret, false),
+            |error| nameable_from_nested_item(error, true),
+        );
     let size_check = if item_level {
-        quote_spanned!(limit_span=> const _: () = #check;)
+        let error = written_error.map_or_else(|| error_ty.clone(), |error| quote!(#error));
+        quote_spanned! {limit_span=>
+            const _: () = ::errguard::__private::check_error_size::<#error>(#limit, #error_of);
+        }
     } else {
-        quote_spanned!(limit_span=> const { #check };)
+        quote_spanned! {limit_span=>
+            const { ::errguard::__private::check_error_size::<#error_ty>(#limit, #error_of) };
+        }
     };
 
     let (outer, inner_attrs): (Vec<&Attribute>, Vec<&Attribute>) = item
@@ -387,25 +394,165 @@ fn error_of(ret: &Type, written: Option<&Type>, generics: &Generics) -> String {
     }
 }
 
-/// Whether `ty` mentions `Self` or a name shaped like a type parameter (`T`, `E`, `E2`), which
-/// may be an enclosing `impl`'s and cannot be named by an item nested in the body.
-fn mentions_outer_generics(ty: &Type) -> bool {
-    fn any(tokens: TokenStream) -> bool {
-        tokens.into_iter().any(|token| match token {
-            proc_macro2::TokenTree::Ident(ident) => {
-                let name = ident.to_string();
-                name == "Self"
-                    || (name.len() <= 2
-                        && name.starts_with(|c: char| c.is_ascii_uppercase())
-                        && name
-                            .chars()
-                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
-            }
-            proc_macro2::TokenTree::Group(group) => any(group.stream()),
-            _ => false,
-        })
+/// Whether an item nested in the body can name `ty`, the error type the size check names.
+///
+/// It cannot name an enclosing `impl`'s or trait's type, const or lifetime parameters, and an
+/// attribute cannot tell whether there are any (`impl<Item> Holder<Item> { .. Oops<Item> .. }`),
+/// so this is conservative: `false` (an inline `const` block, checked by a build) unless every
+/// name is certainly not such a parameter. Certain are: paths from the crate root, `crate::`,
+/// `self::`, `super::` or a lowercase module (`std::io::Error`), primitives and the prelude's
+/// types (`u8`, `str`, `String`, ..), a name with generic arguments (`Oops<u8>`: a parameter
+/// takes none), trait names (`dyn Error + Send`), `'static` and literal lengths and constants.
+/// Not: `Self`, a type's associated item (`T::Error`, `Item::Err`), a named lifetime, a
+/// non-literal constant (`[u8; N]`), macros, and any other single name. The one exception is
+/// the error type itself (`top`) written as a single name without arguments (`Result<u32, Big>`,
+/// the common case `cargo check` should report): it is trusted unless shaped like a type
+/// parameter (`Self`, `T`, `E`, `E2`).
+fn nameable_from_nested_item(ty: &Type, top: bool) -> bool {
+    match ty {
+        Type::Path(path) => {
+            path.qself
+                .as_ref()
+                .is_none_or(|qself| nameable_from_nested_item(&qself.ty, false))
+                && path_is_nameable(&path.path, top && path.qself.is_none())
+        }
+        Type::Paren(paren) => nameable_from_nested_item(&paren.elem, top),
+        Type::Group(group) => nameable_from_nested_item(&group.elem, top),
+        Type::Reference(reference) => {
+            reference.lifetime.as_ref().is_none_or(lifetime_is_nameable)
+                && nameable_from_nested_item(&reference.elem, false)
+        }
+        Type::Ptr(pointer) => nameable_from_nested_item(&pointer.elem, false),
+        Type::Slice(slice) => nameable_from_nested_item(&slice.elem, false),
+        Type::Array(array) => {
+            matches!(array.len, syn::Expr::Lit(_)) && nameable_from_nested_item(&array.elem, false)
+        }
+        Type::Tuple(tuple) => tuple
+            .elems
+            .iter()
+            .all(|elem| nameable_from_nested_item(elem, false)),
+        Type::BareFn(function) => {
+            function.lifetimes.is_none()
+                && function
+                    .inputs
+                    .iter()
+                    .all(|input| nameable_from_nested_item(&input.ty, false))
+                && match &function.output {
+                    ReturnType::Default => true,
+                    ReturnType::Type(_, output) => nameable_from_nested_item(output, false),
+                }
+        }
+        Type::TraitObject(object) => object.bounds.iter().all(bound_is_nameable),
+        Type::Never(_) => true,
+        // `impl Trait`, `_`, a macro, tokens syn does not model: unknown.
+        _ => false,
     }
-    any(quote!(#ty))
+}
+
+/// A path in a type (see `nameable_from_nested_item`); `top` for the error type itself.
+fn path_is_nameable(path: &syn::Path, top: bool) -> bool {
+    /// Primitives and the prelude's types: a parameter of that name would shadow them.
+    const KNOWN: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f16", "f32", "f64", "f128", "bool", "char", "str", "String", "Vec", "Box", "Option",
+        "Result",
+    ];
+    if !path
+        .segments
+        .iter()
+        .all(|segment| arguments_are_nameable(&segment.arguments))
+    {
+        return false;
+    }
+    if path.leading_colon.is_some() {
+        return true;
+    }
+    let Some(first) = path.segments.first() else {
+        return false;
+    };
+    let name = first.ident.unraw().to_string();
+    if name == "Self" {
+        return false;
+    }
+    if path.segments.len() > 1 {
+        // `crate::`, `std::io::`, `errors::`: a module. `T::Error`: a parameter's associated type.
+        return matches!(name.as_str(), "crate" | "self" | "super")
+            || name.starts_with(|c: char| c.is_lowercase());
+    }
+    if !first.arguments.is_none() || KNOWN.contains(&name.as_str()) {
+        return true;
+    }
+    top && !shaped_like_a_parameter(&name)
+}
+
+/// The generic arguments of one path segment (see `nameable_from_nested_item`).
+fn arguments_are_nameable(arguments: &PathArguments) -> bool {
+    match arguments {
+        PathArguments::None => true,
+        PathArguments::AngleBracketed(arguments) => {
+            arguments.args.iter().all(|argument| match argument {
+                GenericArgument::Lifetime(lifetime) => lifetime_is_nameable(lifetime),
+                GenericArgument::Type(ty) => nameable_from_nested_item(ty, false),
+                GenericArgument::Const(expr) => matches!(expr, syn::Expr::Lit(_)),
+                GenericArgument::AssocType(assoc) => {
+                    assoc.generics.is_none() && nameable_from_nested_item(&assoc.ty, false)
+                }
+                GenericArgument::AssocConst(assoc) => {
+                    assoc.generics.is_none() && matches!(assoc.value, syn::Expr::Lit(_))
+                }
+                GenericArgument::Constraint(constraint) => {
+                    constraint.generics.is_none() && constraint.bounds.iter().all(bound_is_nameable)
+                }
+                _ => false,
+            })
+        }
+        PathArguments::Parenthesized(arguments) => {
+            arguments
+                .inputs
+                .iter()
+                .all(|input| nameable_from_nested_item(input, false))
+                && match &arguments.output {
+                    ReturnType::Default => true,
+                    ReturnType::Type(_, output) => nameable_from_nested_item(output, false),
+                }
+        }
+    }
+}
+
+/// A bound in `dyn ..`: a trait's own name is never a type parameter; its arguments may hold one.
+fn bound_is_nameable(bound: &syn::TypeParamBound) -> bool {
+    match bound {
+        syn::TypeParamBound::Trait(bound) => {
+            bound.lifetimes.is_none()
+                && bound
+                    .path
+                    .segments
+                    .first()
+                    .is_some_and(|first| first.ident != "Self")
+                && bound
+                    .path
+                    .segments
+                    .iter()
+                    .all(|segment| arguments_are_nameable(&segment.arguments))
+        }
+        syn::TypeParamBound::Lifetime(lifetime) => lifetime_is_nameable(lifetime),
+        _ => false,
+    }
+}
+
+/// `'static` and `'_`: an enclosing item's named lifetime cannot be used in a nested item.
+fn lifetime_is_nameable(lifetime: &syn::Lifetime) -> bool {
+    lifetime.ident == "static" || lifetime.ident == "_"
+}
+
+/// `Self`, or shaped like a type parameter (`T`, `E`, `E2`): up to 2 uppercase letters/digits.
+fn shaped_like_a_parameter(name: &str) -> bool {
+    name == "Self"
+        || (name.len() <= 2
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
 /// The wrapper-side handling of one input. `binding` is the user's pattern when the attempt
@@ -652,13 +799,47 @@ mod tests {
     #[test]
     fn size_check_is_an_item_only_where_cargo_check_can_evaluate_it() {
         // A constant item is evaluated by `cargo check`; an inline `const` block only by a build.
-        let free = expanded(syn::parse_quote! {
-            async fn fetch() -> Result<u32, Big> { Ok(1) }
-        });
-        assert!(
-            free.contains("const _ : () = :: errguard :: __private :: check_error_size"),
-            "{free}"
-        );
+        for item in [
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Big> {
+                    Ok(1)
+                }
+            ),
+            // The `Ok` type is not named: it may hold a parameter of an enclosing `impl`.
+            syn::parse_quote!(
+                async fn fetch() -> Result<Item, Big> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, crate::errors::Wrap<String, [u8; 4], &'static str>>
+                {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> std::result::Result<u32, ::std::io::Error> {
+                    Ok(1)
+                }
+            ),
+        ] {
+            let text = expanded(item);
+            assert!(
+                text.contains("const _ : () = :: errguard :: __private :: check_error_size"),
+                "{text}"
+            );
+        }
+        let free = expanded(syn::parse_quote!(
+            async fn fetch() -> Result<Item, Big> {
+                Ok(1)
+            }
+        ));
+        assert!(free.contains("check_error_size :: < Big >"), "{free}");
         for item in [
             syn::parse_quote!(
                 async fn fetch<E>() -> Result<u32, E> {
@@ -677,6 +858,52 @@ mod tests {
             ),
             syn::parse_quote!(
                 async fn fetch() -> app::Result<u32> {
+                    Ok(1)
+                }
+            ),
+            // What may be an enclosing `impl`'s parameters, whatever their names.
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Oops<Item>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, crate::Oops<(u8, &'static [Input])>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Item::Error> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, <Item as Fallible>::Error> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Oops<[u8; N]>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Oops<'a>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Box<dyn Convert<Output>>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, E> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Self> {
                     Ok(1)
                 }
             ),
