@@ -609,9 +609,9 @@ impl Walker<'_> {
     fn walk_def(&mut self, id: DefId, scope: &Scope, chain: &mut Vec<String>, depth: usize) {
         // Keyed on the instantiation (arguments substituted through every scope), so
         // `Pair<Pair<T>>` walks both levels and a nest that never repeats is cut by its size.
-        let Some(key_args) = self.prog.def_key(id, scope) else {
-            return;
-        };
+        // An instantiation too large to key is walked unmemoised, still under the step budget
+        // and the depth limit.
+        let key_args = self.prog.def_key(id, scope);
         let d = self.prog.def(id);
         let file = self.prog.defs[id].file;
         let outer = self.active.len();
@@ -620,7 +620,9 @@ impl Walker<'_> {
         }
         // The same definition under other suppressions is walked again.
         let key_active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
-        if !self.visited.insert((id, key_args + &key_active)) {
+        if let Some(key_args) = key_args
+            && !self.visited.insert((id, key_args + &key_active))
+        {
             self.active.truncate(outer);
             return;
         }
@@ -691,13 +693,13 @@ impl Walker<'_> {
             // The same instantiation under the same field name and suppressions finds the same
             // things: walk it once (an alias nest like `D<D<D<u8>>>` with `type D<T> = (T, T)`
             // is otherwise exponential).
-            let Some(key) = self.prog.instance_key(ty, scope) else {
-                return;
-            };
-            let active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
-            let key = format!("{key}|{}|{active}", field.unwrap_or(""));
-            if !self.visited_ty.insert(key) {
-                return;
+            // One too large to key is walked unmemoised, under the step budget.
+            if let Some(key) = self.prog.instance_key(ty, scope) {
+                let active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
+                let key = format!("{key}|{}|{active}", field.unwrap_or(""));
+                if !self.visited_ty.insert(key) {
+                    return;
+                }
             }
         }
         match self.prog.node(ty, scope) {
@@ -1253,6 +1255,29 @@ mod tests {
             .iter()
             .map(|f| (f.rule, f.line))
             .collect()
+    }
+
+    #[test]
+    fn a_type_too_large_to_key_is_still_walked() {
+        // `Big<L…>`'s instantiation key is longer than `MAX_KEY_LEN`: it cannot be memoised,
+        // but the buffer behind it is still found.
+        let long = "L".repeat(crate::resolve::MAX_KEY_LEN + 10);
+        let src = format!(
+            "pub struct {long};
+pub struct Big<T> {{ t: T, body: Vec<u8> }}
+#[derive(Debug, thiserror::Error)]
+pub struct E {{ b: Big<{long}> }}
+"
+        );
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        let heap: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::HeapBuffer)
+            .collect();
+        assert_eq!(heap.len(), 1, "{:?}", r.findings);
+        assert_eq!(heap[0].line, 4);
+        assert!(heap[0].chain.last().unwrap().ends_with("body: Vec<u8>"));
     }
 
     #[test]
