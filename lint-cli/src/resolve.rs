@@ -1101,7 +1101,14 @@ fn enum_size(variants: &[Vec<Size>]) -> Size {
         _ => {}
     }
     let exact = structs.iter().all(|s| s.exact);
-    let tag: u64 = if variants.len() <= 256 { 1 } else { 2 };
+    // The smallest integer that holds every discriminant.
+    let tag: u64 = if variants.len() <= 256 {
+        1
+    } else if variants.len() <= 65_536 {
+        2
+    } else {
+        4
+    };
     let align = structs.iter().map(|s| s.align).max().unwrap_or(1).max(tag);
     let tagged_end = variants
         .iter()
@@ -1138,7 +1145,7 @@ fn enum_size(variants: &[Vec<Size>]) -> Size {
             niches: big.niches - others,
         }
     } else {
-        let spare = (1u64 << (8 * tag)) - variants.len() as u64;
+        let spare = (1u64 << (8 * tag)).saturating_sub(variants.len() as u64);
         Size {
             bytes: tagged,
             align,

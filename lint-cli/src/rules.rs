@@ -1257,6 +1257,28 @@ mod tests {
             .collect()
     }
 
+    /// The one finding of `rule` in `r`.
+    fn one_of(r: &crate::Report, rule: Rule) -> &crate::Finding {
+        let of: Vec<_> = r.findings.iter().filter(|f| f.rule == rule).collect();
+        assert_eq!(of.len(), 1, "{:?}", r.findings);
+        of[0]
+    }
+
+    #[test]
+    fn an_enum_of_more_than_65536_variants_has_a_four_byte_tag() {
+        // 70,000 variants: the tag is a `u32` (a `u16` holds 65,536), and the spare tag values
+        // are counted without overflow. `A`'s 200 bytes follow the 4-byte tag.
+        let mut src =
+            String::from("#[derive(Debug, thiserror::Error)]\npub enum E {\n    A([u8; 200]),\n");
+        for i in 1..70_000 {
+            src.push_str(&format!("    V{i},\n"));
+        }
+        src.push_str("}\n");
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        let large = one_of(&r, Rule::LargeInline);
+        assert!(large.message.contains(" 204 bytes"), "{}", large.message);
+    }
+
     #[test]
     fn a_type_too_large_to_key_is_still_walked() {
         // `Big<L…>`'s instantiation key is longer than `MAX_KEY_LEN`: it cannot be memoised,
@@ -1270,14 +1292,9 @@ pub struct E {{ b: Big<{long}> }}
 "
         );
         let r = check_sources(&[("a.rs", &src)], &Config::default());
-        let heap: Vec<_> = r
-            .findings
-            .iter()
-            .filter(|f| f.rule == Rule::HeapBuffer)
-            .collect();
-        assert_eq!(heap.len(), 1, "{:?}", r.findings);
-        assert_eq!(heap[0].line, 4);
-        assert!(heap[0].chain.last().unwrap().ends_with("body: Vec<u8>"));
+        let heap = one_of(&r, Rule::HeapBuffer);
+        assert_eq!(heap.line, 4);
+        assert!(heap.chain.last().unwrap().ends_with("body: Vec<u8>"));
     }
 
     #[test]
