@@ -874,7 +874,10 @@ fn find_roots(prog: &Program) -> (Vec<(RootKey, Root)>, ImplBounds) {
                 .generics
                 .iter()
                 .map(|g| {
-                    let error_bound = site.error_bounded.contains(g);
+                    let error_bound = site
+                        .bounds
+                        .iter()
+                        .any(|(n, b)| n == g && prog.is_error_bound(m, b));
                     (g.clone(), Bind::Symbolic { error_bound })
                 })
                 .collect();
