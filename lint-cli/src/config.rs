@@ -161,6 +161,50 @@ struct Metadata {
     errguard: Option<Raw>,
 }
 
+/// For each byte of TOML text, whether it is outside every string (basic, literal, and their
+/// multi-line forms) and comment.
+fn bare_bytes(text: &str) -> Vec<bool> {
+    let b = text.as_bytes();
+    let mut bare = vec![true; b.len()];
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let rest = &b[i..];
+        let end = if rest.starts_with(b"\"\"\"") || rest.starts_with(b"'''") {
+            let close = &rest[..3];
+            let mut j = i + 3;
+            while j < b.len() && !b[j..].starts_with(close) {
+                j += if b[j] == b'\\' && close[0] == b'"' {
+                    2
+                } else {
+                    1
+                };
+            }
+            j + 3
+        } else if b[i] == b'"' || b[i] == b'\'' {
+            let q = b[i];
+            let mut j = i + 1;
+            while j < b.len() && b[j] != q && b[j] != b'\n' {
+                j += if b[j] == b'\\' && q == b'"' { 2 } else { 1 };
+            }
+            (j + 1).min(b.len())
+        } else if b[i] == b'#' {
+            let mut j = i;
+            while j < b.len() && b[j] != b'\n' {
+                j += 1;
+            }
+            j
+        } else {
+            i += 1;
+            continue;
+        };
+        let end = end.min(b.len());
+        bare[start..end].iter_mut().for_each(|x| *x = false);
+        i = end.max(start + 1);
+    }
+    bare
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
@@ -351,7 +395,12 @@ impl Ctx<'_> {
         let region = self.entry_text(entry);
         let text = &self.text[region.clone()];
         let ident = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+        let bare = bare_bytes(text);
         text.match_indices(key).find_map(|(i, _)| {
+            // A key is never inside a string value or a comment.
+            if !bare[i] {
+                return None;
+            }
             let before_ok = text[..i].chars().next_back().is_none_or(|c| !ident(c));
             let after = &text[i + key.len()..];
             let eq = after.len() - after.trim_start_matches([' ', '\t']).len();
@@ -954,6 +1003,24 @@ unused-allow = "deny"
             Some("workspace.metadata.errguard.max-error-size")
         );
         assert_eq!((e.line, e.column), (Some(6), Some(18)));
+    }
+
+    #[test]
+    fn ignore_keys_are_not_found_inside_strings_or_comments() {
+        // `type =` stands first inside the reason string (or a comment): the position is the
+        // real key's value.
+        let e = err("ignore = [{ reason = \"wrong type = x\", type = 3 }]\n");
+        assert_eq!(e.message, "expected a string, found integer", "{e}");
+        assert_eq!((e.line, e.column), (Some(1), Some(47)), "{e}");
+        let c = parse("ignore = [{ reason = \"wrong type = x\", type = \"a::E\" }]\n").unwrap();
+        assert_eq!((c.ignore[0].line, c.ignore[0].column), (Some(1), Some(47)));
+        let text = "[[ignore]]\nreason = \"wrong type = x\" # type = 'y'\ntype = 3\n";
+        let e = err(text);
+        assert_eq!(e.message, "expected a string, found integer", "{e}");
+        assert_eq!((e.line, e.column), (Some(3), Some(8)), "{e}");
+        let text = "[[ignore]]\nreason = '''wrong\ntype = x'''\ntype = 3\n";
+        let e = err(text);
+        assert_eq!((e.line, e.column), (Some(4), Some(8)), "{e}");
     }
 
     #[test]

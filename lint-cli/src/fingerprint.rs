@@ -46,7 +46,23 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 /// The fingerprint of a finding (see the [module docs](self)); `path` should come from
-/// [`relative_path`], `type_name` is qualified by its inline module path (`a::Error`).
+/// [`root_relative`] (the file relative to the run's [`stable_root`], as the baseline and the
+/// reports compute it), `type_name` is qualified by its inline module path (`a::Error`).
+///
+/// ```
+/// use std::path::Path;
+/// use errguard_lint::Rule;
+/// use errguard_lint::fingerprint::{fingerprint, root_relative};
+///
+/// let cwd = std::env::current_dir().unwrap();
+/// let here = cwd.file_name().unwrap().to_str().unwrap();
+/// let path = root_relative(Path::new("./src/lib.rs"), cwd.parent());
+/// let chain = ["E.body: Vec<u8>".to_string()];
+/// assert_eq!(
+///     fingerprint(Rule::HeapBuffer, &path, "E", &chain),
+///     fingerprint(Rule::HeapBuffer, &format!("{here}/src/lib.rs"), "E", &chain),
+/// );
+/// ```
 pub fn fingerprint(rule: Rule, path: &str, type_name: &str, chain: &[String]) -> String {
     let mut input = Vec::new();
     let chain: Vec<String> = chain.iter().map(|c| without_sizes(c)).collect();

@@ -152,8 +152,10 @@ pub struct Site {
     pub generics: Vec<String>,
     /// The `Self` type in scope.
     pub self_ty: Option<Ty>,
-    /// The generic parameters in scope bounded as errors (`fn f<E: Error>`, `where E: Error`).
-    pub error_bounded: Vec<String>,
+    /// The trait bounds on the generic parameters in scope (`fn f<E: Error>`, `where E: Error`),
+    /// as (parameter, bound path). Whether a bound is an error trait is the resolver's to say
+    /// ([`crate::resolve::Program::is_error_bound`] follows `use … as` renames).
+    pub bounds: Vec<(String, Vec<String>)>,
 }
 
 /// The kind of a [`Site`].
@@ -768,24 +770,20 @@ impl Indexer<'_> {
         });
     }
 
-    /// Marks the sites from `from` on with the parameters of `g` bounded as errors.
+    /// Records the trait bounds of `g`'s parameters on the sites from `from` on.
     fn bound_sites(&mut self, from: usize, g: &syn::Generics) {
-        let names: Vec<String> = generics_of(g)
+        let bounds: Vec<(String, Vec<String>)> = generics_of(g)
             .into_iter()
-            .filter(|g| {
-                g.bounds.iter().any(|b| {
-                    b.last().is_some_and(|l| {
-                        matches!(l.as_str(), "Error" | "StdError" | "Diagnostic" | "Fail")
-                    })
-                })
+            .flat_map(|g| {
+                let name = g.name;
+                g.bounds.into_iter().map(move |b| (name.clone(), b))
             })
-            .map(|g| g.name)
             .collect();
-        if names.is_empty() {
+        if bounds.is_empty() {
             return;
         }
         for s in &mut self.out.sites[from..] {
-            s.error_bounded.extend(names.iter().cloned());
+            s.bounds.extend(bounds.iter().cloned());
         }
     }
 
@@ -796,7 +794,7 @@ impl Indexer<'_> {
             kind,
             generics: generics.to_vec(),
             self_ty: self_ty.cloned(),
-            error_bounded: Vec::new(),
+            bounds: Vec::new(),
         });
     }
 

@@ -158,12 +158,29 @@ impl Strip {
                         }
                     } else if is_brace && depth < MAX_STRIP_DEPTH {
                         let span = g.span();
-                        let inner = g.stream();
-                        drop(g);
-                        let inner: TokenStream = self.level(inner, depth + 1).into_iter().collect();
-                        let mut ng = Group::new(Delimiter::Brace, inner);
-                        ng.set_span(span);
-                        out.push(TokenTree::Group(ng));
+                        // A macro's input is stripped only if it then parses as items: a DSL
+                        // with `fn … { }` in it that is not Rust is kept as written.
+                        let outer_bodies = was_macro_body.then(|| std::mem::take(&mut self.bodies));
+                        let inner: TokenStream =
+                            self.level(g.stream(), depth + 1).into_iter().collect();
+                        let mut keep = false;
+                        if let Some(outer) = outer_bodies {
+                            let inner_bodies = std::mem::replace(&mut self.bodies, outer);
+                            // Too deep for syn: the file is reported whole (see `parse_items`).
+                            keep = self.max_depth <= MAX_DEPTH
+                                && syn::parse2::<syn::File>(inner.clone()).is_err();
+                            if !keep {
+                                self.bodies.extend(inner_bodies);
+                            }
+                        }
+                        if keep {
+                            out.push(TokenTree::Group(g));
+                        } else {
+                            drop(g);
+                            let mut ng = Group::new(Delimiter::Brace, inner);
+                            ng.set_span(span);
+                            out.push(TokenTree::Group(ng));
+                        }
                         if state != State::FnSig {
                             state = State::Plain;
                             item_start = true;
@@ -467,6 +484,25 @@ mod tests {
             panic!("not a macro")
         };
         assert_eq!(m.mac.tokens.to_string(), "fn a () -> u8 { }");
+    }
+
+    #[test]
+    fn macro_input_that_is_not_items_is_kept_as_written() {
+        // `fn title { … }` is the DSL's, not Rust: stripped, it would not parse as items.
+        let src = "view! { fn title { <h1>\"hi\"</h1> } }\ncfg_y! { fn c() { 3 } }\n";
+        let p = parse_items(src).unwrap();
+        assert_eq!(p.bodies.len(), 1, "only `c`'s body is cut");
+        let syn::Item::Macro(m) = &p.file.items[0] else {
+            panic!("not a macro")
+        };
+        assert_eq!(
+            m.mac.tokens.to_string(),
+            "fn title { < h1 > \"hi\" </ h1 > }"
+        );
+        let syn::Item::Macro(m) = &p.file.items[1] else {
+            panic!("not a macro")
+        };
+        assert_eq!(m.mac.tokens.to_string(), "fn c () { }");
     }
 
     #[test]

@@ -852,13 +852,18 @@ pub const SIZE_STEPS: usize = 10_000;
 
 /// Estimates inline sizes. Results are memoised on the instantiation (the definition or type
 /// with its arguments substituted, see [`Program::instance_key`]); an instantiation met again
-/// while it is being sized is a cycle and counts as unknown.
+/// while it is being sized is a cycle and counts as unknown. A size that the depth limit or the
+/// step budget cut short is not memoised: it depends on where and when it was met, and a later
+/// root (the sizer serves them all) may compute it exactly. A size cut by a cycle is memoised:
+/// the type is recursive wherever it is met.
 pub struct Sizer<'p> {
     prog: &'p Program,
     cache: HashMap<String, Size>,
     in_progress: HashSet<String>,
     steps: usize,
     total: u64,
+    /// Set when the depth limit or the step budget cut the current sizing short.
+    cut: bool,
 }
 
 impl<'p> Sizer<'p> {
@@ -870,6 +875,7 @@ impl<'p> Sizer<'p> {
             in_progress: HashSet::new(),
             steps: 0,
             total: 0,
+            cut: false,
         }
     }
 
@@ -885,6 +891,7 @@ impl<'p> Sizer<'p> {
 
     fn step(&mut self) -> bool {
         if self.steps >= SIZE_STEPS {
+            self.cut = true;
             return false;
         }
         self.steps += 1;
@@ -903,15 +910,24 @@ impl<'p> Sizer<'p> {
         if !self.in_progress.insert(key.clone()) {
             return Size::UNKNOWN;
         }
+        let outer = std::mem::replace(&mut self.cut, false);
         let s = f(self);
+        let cut = self.cut;
+        self.cut = outer || cut;
         self.in_progress.remove(&key);
-        self.cache.insert(key, s);
+        if !cut {
+            self.cache.insert(key, s);
+        }
         s
     }
 
     /// The size of a type written in `scope`.
     pub fn size(&mut self, ty: &Ty, scope: &Scope, depth: usize) -> Size {
-        if depth > 48 || !self.step() {
+        if depth > 48 {
+            self.cut = true;
+            return Size::UNKNOWN;
+        }
+        if !self.step() {
             return Size::UNKNOWN;
         }
         if matches!(ty.kind, TyKind::Path(_)) {
@@ -1085,7 +1101,14 @@ fn enum_size(variants: &[Vec<Size>]) -> Size {
         _ => {}
     }
     let exact = structs.iter().all(|s| s.exact);
-    let tag: u64 = if variants.len() <= 256 { 1 } else { 2 };
+    // The smallest integer that holds every discriminant.
+    let tag: u64 = if variants.len() <= 256 {
+        1
+    } else if variants.len() <= 65_536 {
+        2
+    } else {
+        4
+    };
     let align = structs.iter().map(|s| s.align).max().unwrap_or(1).max(tag);
     let tagged_end = variants
         .iter()
@@ -1122,7 +1145,7 @@ fn enum_size(variants: &[Vec<Size>]) -> Size {
             niches: big.niches - others,
         }
     } else {
-        let spare = (1u64 << (8 * tag)) - variants.len() as u64;
+        let spare = (1u64 << (8 * tag)).saturating_sub(variants.len() as u64);
         Size {
             bytes: tagged,
             align,
@@ -1300,6 +1323,37 @@ mod tests {
             assert!(!s.exact, "{name}");
             assert!(sizer.total_steps() <= SIZE_STEPS as u64, "{name}");
         }
+    }
+
+    #[test]
+    fn a_size_cut_short_for_one_root_is_not_reused_for_another() {
+        // `Inner` is first met 40 levels down (past the depth limit once its own 10 levels are
+        // added), then at the top of `Shallow`: there it must be sized exactly.
+        let mut src = String::new();
+        for i in 0..20 {
+            src.push_str(&format!("struct S{i} {{ s: S{} }}\n", i + 1));
+        }
+        src.push_str("struct S20 { t: Inner }\nstruct Inner { u: U0 }\n");
+        for i in 0..10 {
+            src.push_str(&format!("struct U{i} {{ u: U{} }}\n", i + 1));
+        }
+        src.push_str("struct U10 { x: [u64; 4] }\nstruct Shallow { t: Inner }\n");
+        let p = prog(&[("x.rs", &src)]);
+        let id = |name: &str| (0..p.defs.len()).find(|&i| p.def(i).name == name).unwrap();
+        let mut sizer = Sizer::new(&p);
+        let deep = sizer.size_def(id("S0"), &p.root_scope(id("S0")), 0);
+        assert!(!deep.exact);
+        sizer.reset_budget();
+        let shallow = sizer.size_def(id("Shallow"), &p.root_scope(id("Shallow")), 0);
+        assert_eq!((shallow.bytes, shallow.exact), (32, true));
+        // The same through the step budget: a root that spends it all first.
+        let mut sizer = Sizer::new(&p);
+        sizer.steps = SIZE_STEPS - 3;
+        let starved = sizer.size_def(id("Inner"), &p.root_scope(id("Inner")), 0);
+        assert!(!starved.exact);
+        sizer.reset_budget();
+        let again = sizer.size_def(id("Shallow"), &p.root_scope(id("Shallow")), 0);
+        assert_eq!((again.bytes, again.exact), (32, true));
     }
 
     #[test]

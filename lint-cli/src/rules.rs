@@ -217,6 +217,8 @@ pub struct Analysis {
     /// Types visited by the walks and the size estimates together: bounded by the number of
     /// error types times the per-type budgets, whatever the source.
     pub steps: u64,
+    /// The roots analysed (error types and error positions), each with its own budgets.
+    pub roots: usize,
 }
 
 /// Runs the enabled rules over the program. `ignores` are the config's `ignore` entries, as
@@ -233,6 +235,7 @@ pub fn analyse(
     let mut used: HashSet<AllowKey> = HashSet::new();
     let mut used_ignores = HashSet::new();
     let mut steps = 0u64;
+    let mut analysed = 0;
     let mut def_rules: HashMap<DefId, HashSet<Rule>> = HashMap::new();
     let keep_walking = prog.files.iter().any(|f| {
         f.index.defs.iter().any(|d| {
@@ -266,6 +269,7 @@ pub fn analyse(
             },
             _ => continue,
         };
+        analysed += 1;
         let mut w = Walker {
             prog,
             limits,
@@ -389,6 +393,7 @@ pub fn analyse(
         findings: out,
         used_ignores,
         steps: steps + sizer.total_steps(),
+        roots: analysed,
     }
 }
 
@@ -609,9 +614,9 @@ impl Walker<'_> {
     fn walk_def(&mut self, id: DefId, scope: &Scope, chain: &mut Vec<String>, depth: usize) {
         // Keyed on the instantiation (arguments substituted through every scope), so
         // `Pair<Pair<T>>` walks both levels and a nest that never repeats is cut by its size.
-        let Some(key_args) = self.prog.def_key(id, scope) else {
-            return;
-        };
+        // An instantiation too large to key is walked unmemoised, still under the step budget
+        // and the depth limit.
+        let key_args = self.prog.def_key(id, scope);
         let d = self.prog.def(id);
         let file = self.prog.defs[id].file;
         let outer = self.active.len();
@@ -620,7 +625,9 @@ impl Walker<'_> {
         }
         // The same definition under other suppressions is walked again.
         let key_active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
-        if !self.visited.insert((id, key_args + &key_active)) {
+        if let Some(key_args) = key_args
+            && !self.visited.insert((id, key_args + &key_active))
+        {
             self.active.truncate(outer);
             return;
         }
@@ -691,13 +698,13 @@ impl Walker<'_> {
             // The same instantiation under the same field name and suppressions finds the same
             // things: walk it once (an alias nest like `D<D<D<u8>>>` with `type D<T> = (T, T)`
             // is otherwise exponential).
-            let Some(key) = self.prog.instance_key(ty, scope) else {
-                return;
-            };
-            let active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
-            let key = format!("{key}|{}|{active}", field.unwrap_or(""));
-            if !self.visited_ty.insert(key) {
-                return;
+            // One too large to key is walked unmemoised, under the step budget.
+            if let Some(key) = self.prog.instance_key(ty, scope) {
+                let active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
+                let key = format!("{key}|{}|{active}", field.unwrap_or(""));
+                if !self.visited_ty.insert(key) {
+                    return;
+                }
             }
         }
         match self.prog.node(ty, scope) {
@@ -872,7 +879,10 @@ fn find_roots(prog: &Program) -> (Vec<(RootKey, Root)>, ImplBounds) {
                 .generics
                 .iter()
                 .map(|g| {
-                    let error_bound = site.error_bounded.contains(g);
+                    let error_bound = site
+                        .bounds
+                        .iter()
+                        .any(|(n, b)| n == g && prog.is_error_bound(m, b));
                     (g.clone(), Bind::Symbolic { error_bound })
                 })
                 .collect();
@@ -1255,6 +1265,46 @@ mod tests {
             .collect()
     }
 
+    /// The one finding of `rule` in `r`.
+    fn one_of(r: &crate::Report, rule: Rule) -> &crate::Finding {
+        let of: Vec<_> = r.findings.iter().filter(|f| f.rule == rule).collect();
+        assert_eq!(of.len(), 1, "{:?}", r.findings);
+        of[0]
+    }
+
+    #[test]
+    fn an_enum_of_more_than_65536_variants_has_a_four_byte_tag() {
+        // 70,000 variants: the tag is a `u32` (a `u16` holds 65,536), and the spare tag values
+        // are counted without overflow. `A`'s 200 bytes follow the 4-byte tag.
+        let mut src =
+            String::from("#[derive(Debug, thiserror::Error)]\npub enum E {\n    A([u8; 200]),\n");
+        for i in 1..70_000 {
+            src.push_str(&format!("    V{i},\n"));
+        }
+        src.push_str("}\n");
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        let large = one_of(&r, Rule::LargeInline);
+        assert!(large.message.contains(" 204 bytes"), "{}", large.message);
+    }
+
+    #[test]
+    fn a_type_too_large_to_key_is_still_walked() {
+        // `Big<L…>`'s instantiation key is longer than `MAX_KEY_LEN`: it cannot be memoised,
+        // but the buffer behind it is still found.
+        let long = "L".repeat(crate::resolve::MAX_KEY_LEN + 10);
+        let src = format!(
+            "pub struct {long};
+pub struct Big<T> {{ t: T, body: Vec<u8> }}
+#[derive(Debug, thiserror::Error)]
+pub struct E {{ b: Big<{long}> }}
+"
+        );
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        let heap = one_of(&r, Rule::HeapBuffer);
+        assert_eq!(heap.line, 4);
+        assert!(heap.chain.last().unwrap().ends_with("body: Vec<u8>"));
+    }
+
     #[test]
     fn field_and_variant_allows_cover_only_their_chains() {
         let src = "\
@@ -1392,13 +1442,23 @@ pub struct E { body: Vec<u8> }
             ),
         ] {
             let a = analysed(&src);
-            let roots = 4;
+            // Each root has its own walk and size budgets; past the walk budget, the calls
+            // already under way each take one step to return (a few dozen here).
+            assert!(a.roots >= 1, "no root for {src}");
+            let per_root = (MAX_STEPS + crate::resolve::SIZE_STEPS + 64) as u64;
             assert!(
-                a.steps <= roots * (MAX_STEPS as u64 + crate::resolve::SIZE_STEPS as u64),
-                "{} steps for {src}",
-                a.steps
+                a.steps <= a.roots as u64 * per_root,
+                "{} steps for {} roots in {src}",
+                a.steps,
+                a.roots
             );
         }
+        // The growing nest spends its budgets: the bound above is the one that holds it.
+        let a = analysed(
+            "type R<T> = Result<R<(T, T)>, R<Vec<T>>>;\npub fn g() -> R<u8> { todo!() }\n",
+        );
+        assert_eq!(a.roots, 1);
+        assert!(a.steps > MAX_STEPS as u64, "{}", a.steps);
         // The 26-level nest is 2^26 bytes, found in a few hundred steps.
         let a = analysed(&format!(
             "type D<T> = (T, T);\npub struct E {{ x: {d26} }}\nimpl std::error::Error for E {{}}\n"
