@@ -6,6 +6,24 @@ use std::fmt;
 use crate::report::ErrorReport;
 
 /// Why a run ended without success.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use errguard::{FailureKind, RetryPolicy};
+///
+/// let policy = RetryPolicy::new().max_retries(5).retry_panics(false);
+/// let failure = errguard::run("panics", &policy, |_| async {
+///     std::panic::resume_unwind(Box::new("bug"));
+///     #[allow(unreachable_code)]
+///     Ok::<(), std::fmt::Error>(())
+/// })
+/// .await
+/// .unwrap_err();
+/// assert_eq!(failure.kind(), FailureKind::Panicked);
+/// assert_eq!(failure.kind().as_str(), "panicked");
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailureKind {

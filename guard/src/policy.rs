@@ -8,6 +8,19 @@ use std::time::Duration;
 use crate::report::ErrorReport;
 
 /// How the backoff delay is randomised.
+///
+/// ```
+/// use std::time::Duration;
+/// use errguard::{Jitter, RetryPolicy};
+///
+/// let policy = RetryPolicy::new()
+///     .min_backoff(Duration::from_millis(400))
+///     .jitter(Jitter::Equal);
+/// // The second argument is the random draw in [0, 1): Equal jitter keeps at least half.
+/// assert_eq!(policy.jittered_delay(1, 0.0), Duration::from_millis(200));
+/// assert_eq!(policy.clone().jitter(Jitter::Full).jittered_delay(1, 0.0), Duration::ZERO);
+/// assert_eq!(policy.jitter(Jitter::None).jittered_delay(1, 0.0), Duration::from_millis(400));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Jitter {
     /// The exact exponential delay.
@@ -21,6 +34,33 @@ pub enum Jitter {
 
 /// What the runner does with an error whose heap footprint is over
 /// [`RetryPolicy::max_error_heap`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use errguard::{FailureKind, Footprint, Oversize, RetryPolicy, Runner};
+///
+/// #[derive(Debug, Footprint)]
+/// struct Rejected { body: Vec<u8> }
+/// # impl std::fmt::Display for Rejected {
+/// #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("rejected") }
+/// # }
+/// # impl std::error::Error for Rejected {}
+///
+/// let policy = RetryPolicy::new()
+///     .max_error_heap(1024)
+///     .on_oversize(Oversize::Fail);
+/// // A 1 MiB error: reported as oversize, dropped, and the run ends at once.
+/// let failure = Runner::new("upload", &policy)
+///     .measured()
+///     .run(|_| async { Err::<(), _>(Rejected { body: vec![0; 1 << 20] }) })
+///     .await
+///     .unwrap_err();
+/// assert_eq!(failure.kind(), FailureKind::Oversize);
+/// assert_eq!(failure.attempts(), 1);
+/// assert!(!failure.has_error());
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Oversize {
     /// Report it as oversize, drop it and retry as usual.
@@ -31,6 +71,19 @@ pub enum Oversize {
 }
 
 /// A policy the builder refused, naming the field that is wrong.
+///
+/// ```
+/// use std::time::Duration;
+/// use errguard::RetryPolicy;
+///
+/// let error = RetryPolicy::new()
+///     .min_backoff(Duration::from_secs(10))
+///     .max_backoff(Duration::from_secs(1))
+///     .validate()
+///     .unwrap_err();
+/// assert_eq!(error.field(), "min_backoff");
+/// assert!(error.to_string().contains("must not be greater than `max_backoff`"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyError {
     field: &'static str,
@@ -60,12 +113,27 @@ impl fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 /// A hook that sees every failed attempt's bounded [`ErrorReport`], never the error itself.
+/// [`RetryPolicy::on_report`] builds one from a closure; a panic in it is caught and reported,
+/// never unwinding out of the run.
+///
+/// ```
+/// use std::sync::Arc;
+/// use errguard::ReportHook;
+///
+/// let hook: ReportHook = Arc::new(|report| {
+///     tracing::info!(attempt = report.attempt(), "an attempt failed");
+/// });
+/// # let _ = hook;
+/// ```
 pub type ReportHook = Arc<dyn Fn(&ErrorReport) + Send + Sync>;
 
 /// How an actor is retried and how big its errors may be.
 ///
 /// Built with chained setters; every setter takes and returns `self`. [`RetryPolicy::new`] has
-/// these defaults (backon's, so a team moving over keeps its schedule):
+/// these defaults. The schedule's numbers are backon's (3 retries, 1 s, 60 s, factor 2); the
+/// jitter is not: backon adds none by default, errguard defaults to [`Jitter::Full`], because
+/// a fleet of workers failing together would otherwise retry together (a thundering herd).
+/// A team moving over from backon keeps its schedule with `.jitter(Jitter::None)`:
 ///
 /// | setting | default |
 /// |---|---|
@@ -378,8 +446,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_follow_backon() {
+    fn defaults_follow_backon_but_for_the_jitter() {
         let p = RetryPolicy::new();
+        assert_eq!(p.jitter, Jitter::Full);
         assert_eq!(p.get_max_retries(), 3);
         assert_eq!(p.get_min_backoff(), Duration::from_secs(1));
         assert_eq!(p.get_max_backoff(), Duration::from_secs(60));

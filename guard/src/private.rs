@@ -43,6 +43,95 @@ impl<T, E> ResultParts for Result<T, E> {
     }
 }
 
+/// An error type the runner accepts. The expansion reaches the runner only through the
+/// functions below, each bounded by this trait alone and called at the same tokens, so an
+/// unacceptable `E` is one message (this one) and not one per runner method.
+///
+/// The bound is [`Runner`]'s: keep the two equal.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the error type of a `#[retryable_actor]`",
+    label = "the runner needs an `E` that converts into `Box<dyn std::error::Error + Send + Sync + 'static>`",
+    note = "implement `std::error::Error` for it (and make it `Send + Sync`, owning its data), or return an error type that does (`anyhow::Error` and `Box<dyn Error + Send + Sync>` do)"
+)]
+pub trait ActorError: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static {}
+
+// Report `String: ActorError` (the message above), not the bound that failed inside it.
+#[diagnostic::do_not_recommend]
+impl<E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static> ActorError for E {}
+
+/// An actor's runner, configured by the expansion without any bound on `E` (so nothing but
+/// [`run`] can fail on it), built into a [`Runner`] by [`run`].
+pub struct ActorRunner<'a, E> {
+    name: &'a str,
+    policy: &'a RetryPolicy,
+    retry_if: Option<fn(&E) -> bool>,
+    measure: Option<fn(&E) -> usize>,
+    retry_after: Option<fn(&E) -> Option<Duration>>,
+}
+
+impl<'a, E> ActorRunner<'a, E> {
+    /// Named `name`, under `policy`.
+    #[inline]
+    pub fn new(name: &'a str, policy: &'a RetryPolicy) -> Self {
+        Self {
+            name,
+            policy,
+            retry_if: None,
+            measure: None,
+            retry_after: None,
+        }
+    }
+
+    /// `retry_if = predicate`.
+    #[inline]
+    #[must_use]
+    pub fn retry_if(mut self, predicate: fn(&E) -> bool) -> Self {
+        self.retry_if = Some(predicate);
+        self
+    }
+}
+
+/// Runs an actor: the one place the expansion needs `E: ActorError`.
+pub async fn run<E, T, F, Fut>(actor: ActorRunner<'_, E>, attempt_fn: F) -> Result<T, ActorFailure>
+where
+    E: ActorError,
+    F: FnMut(Attempt) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut runner = Runner::new(actor.name, actor.policy);
+    if let Some(predicate) = actor.retry_if {
+        runner = runner.retry_if(predicate);
+    }
+    if let Some(measure) = actor.measure {
+        runner = runner.measure_with(measure);
+    }
+    if let Some(delay) = actor.retry_after {
+        runner = runner.retry_after(delay);
+    }
+    runner.run(attempt_fn).await
+}
+
+/// A return type an actor accepts: a `Result` whose `E` the runner accepts. The expansion
+/// requires it in a `where`-clause when the return type is an alias (or anything else only
+/// the type system can judge): when it does not hold, that clause is the one error (naming the
+/// failing half, through the two traits' messages) and the body is checked as if it held.
+pub trait ActorResult: ResultParts<Err: ActorError> {}
+
+impl<R: ResultParts<Err: ActorError>> ActorResult for R {}
+
+/// An actor's name from the `type_name` of a marker function nested in its wrapper
+/// (`app::Client::fetch::{{closure}}::__errguard_actor_name` → `app::Client::fetch`); a slice of
+/// the `&'static str`, so no allocation.
+pub fn actor_name(marker: &'static str) -> &'static str {
+    let mut name = marker
+        .strip_suffix("::__errguard_actor_name")
+        .unwrap_or(marker);
+    while let Some(outer) = name.strip_suffix("::{{closure}}") {
+        name = outer;
+    }
+    name
+}
+
 /// A by-value actor argument: every attempt gets its own copy.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not `Clone`, so it cannot be a by-value argument of a `#[retryable_actor]`",
@@ -177,16 +266,17 @@ impl<E> Default for Probe<E> {
 /// Chosen when `E: Footprint`: every error is measured.
 pub trait MeasureFootprint<'a, E> {
     /// Configures measurement.
-    fn errguard_measure(&self, runner: Runner<'a, E>) -> Runner<'a, E>;
+    fn errguard_measure(&self, runner: ActorRunner<'a, E>) -> ActorRunner<'a, E>;
 }
 
 impl<'a, E> MeasureFootprint<'a, E> for Probe<E>
 where
-    E: Footprint + Error + Send + Sync + 'static,
+    E: Footprint,
 {
     #[inline]
-    fn errguard_measure(&self, runner: Runner<'a, E>) -> Runner<'a, E> {
-        runner.measured()
+    fn errguard_measure(&self, mut runner: ActorRunner<'a, E>) -> ActorRunner<'a, E> {
+        runner.measure = Some(<E as Footprint>::heap_footprint);
+        runner
     }
 }
 
@@ -194,7 +284,7 @@ where
 pub trait MeasureNothing<'a, E> {
     /// Leaves the runner as it is.
     #[inline]
-    fn errguard_measure(&self, runner: Runner<'a, E>) -> Runner<'a, E> {
+    fn errguard_measure(&self, runner: ActorRunner<'a, E>) -> ActorRunner<'a, E> {
         runner
     }
 }
@@ -204,16 +294,17 @@ impl<E> MeasureNothing<'_, E> for &Probe<E> {}
 /// Chosen when `E: RetryAfter`: the error's own delay is honoured.
 pub trait HonourRetryAfter<'a, E> {
     /// Configures the delay hook.
-    fn errguard_retry_after(&self, runner: Runner<'a, E>) -> Runner<'a, E>;
+    fn errguard_retry_after(&self, runner: ActorRunner<'a, E>) -> ActorRunner<'a, E>;
 }
 
 impl<'a, E> HonourRetryAfter<'a, E> for Probe<E>
 where
-    E: RetryAfter + Error + Send + Sync + 'static,
+    E: RetryAfter,
 {
     #[inline]
-    fn errguard_retry_after(&self, runner: Runner<'a, E>) -> Runner<'a, E> {
-        runner.honour_retry_after()
+    fn errguard_retry_after(&self, mut runner: ActorRunner<'a, E>) -> ActorRunner<'a, E> {
+        runner.retry_after = Some(<E as RetryAfter>::retry_after);
+        runner
     }
 }
 
@@ -221,7 +312,7 @@ where
 pub trait IgnoreRetryAfter<'a, E> {
     /// Leaves the runner as it is.
     #[inline]
-    fn errguard_retry_after(&self, runner: Runner<'a, E>) -> Runner<'a, E> {
+    fn errguard_retry_after(&self, runner: ActorRunner<'a, E>) -> ActorRunner<'a, E> {
         runner
     }
 }
@@ -231,14 +322,14 @@ impl<E> IgnoreRetryAfter<'_, E> for &Probe<E> {}
 /// Compile-time check of the error's inline size, called from an inline `const { }` block so it
 /// works in generic functions too. Panics (a compile error) when `size_of::<E>() > limit`.
 pub const fn check_error_size<E>(limit: usize, error_of: &str) {
+    // `error_of` names the type for the message: "the error type `Big`".
     let size = size_of::<E>();
     if size <= limit {
         return;
     }
     let mut message = Message::new();
-    message.push("the error type of `");
     message.push(error_of);
-    message.push("` is ");
+    message.push(" is ");
     message.push_number(size);
     message.push(" bytes, over the `max_error_size` limit of ");
     message.push_number(limit);

@@ -4,6 +4,24 @@
 use std::time::Duration;
 
 /// What went wrong in one attempt.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::time::Duration;
+/// use errguard::{AttemptFailure, RetryPolicy};
+///
+/// let policy = RetryPolicy::new()
+///     .max_retries(0)
+///     .attempt_timeout(Duration::from_millis(5));
+/// let failure = errguard::run("hangs", &policy, |_| {
+///     std::future::pending::<Result<(), std::fmt::Error>>()
+/// })
+/// .await
+/// .unwrap_err();
+/// assert_eq!(failure.report().failure(), AttemptFailure::Timeout);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptFailure {
     /// The attempt returned `Err`.

@@ -4,6 +4,29 @@
 //! render bounded → report (`tracing` WARN event, then the policy's hook) → drop (or keep, for
 //! the final failure, when measured and within `max_error_heap`) → sleep. Nothing from a failed
 //! attempt is alive during the sleep.
+//!
+//! # Spans
+//!
+//! A call runs in an `actor` span (field `actor`) and each attempt in an `attempt` span (field
+//! `attempt`) below it; the runner's own events also carry `actor` and `attempt` as fields.
+//! Until an attempt fails, both spans are at DEBUG level: a subscriber at INFO (the usual
+//! production filter) never creates them, which is what keeps the success path free of
+//! allocation. From the first failure on, the call's span is a WARN-level `actor` span, so
+//! every WARN/ERROR event of the runner and every retry's `attempt` span sits inside it at INFO
+//! too; only the first attempt's own events are outside errguard's spans at INFO (wrap the call
+//! in a span of your own if they need the actor's name). At DEBUG, the call has one span from
+//! the start.
+//!
+//! # User callbacks
+//!
+//! A panic in a callback the runner calls (the retry predicate, the Retry-After reader, the
+//! footprint measure, the report hook) never escapes `run`: it is caught, reported as a WARN
+//! event `callback panicked` (fields `actor`, `attempt`, `callback`, `panic`), and the runner
+//! goes on as follows. A panicking predicate counts as "not retryable" (the run ends
+//! [`Rejected`](FailureKind::Rejected)): the runner could not tell that the error is safe to
+//! retry, and a visible failure beats retrying blind. A panicking Retry-After reader counts as
+//! "no delay asked" (the backoff schedule applies), a panicking measure as "unmeasured"
+//! (footprint `None`, so the error is not kept), and a panicking hook is skipped.
 
 use std::any::Any;
 use std::error::Error;
@@ -55,12 +78,16 @@ impl Attempt {
 
     /// Whether no retry follows this attempt, whatever it returns.
     pub fn is_last(&self) -> bool {
-        self.number > self.max_retries
+        // Attempt numbers stop at `u32::MAX`, so that one is last even under
+        // `max_retries(u32::MAX)`.
+        self.number > self.max_retries || self.number == u32::MAX
     }
 
     /// Attempts still allowed after this one.
     pub fn retries_left(&self) -> u32 {
-        (self.max_retries + 1).saturating_sub(self.number)
+        // `max_retries + 1 - number`, without overflowing at `max_retries(u32::MAX)`.
+        self.max_retries
+            .saturating_sub(self.number.saturating_sub(1))
     }
 }
 
@@ -136,7 +163,7 @@ impl<E> Copy for Runner<'_, E> {}
 
 impl<'a, E> Runner<'a, E>
 where
-    E: Error + Send + Sync + 'static,
+    E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static,
 {
     /// A runner named `name` (it appears in every event and report) under `policy`.
     pub fn new(name: &'a str, policy: &'a RetryPolicy) -> Self {
@@ -205,25 +232,13 @@ where
         if let Err(problem) = self.policy.check() {
             return Err(self.invalid_policy(&problem));
         }
-        let span = tracing::warn_span!("actor", actor = self.name);
-        self.run_attempts(&mut attempt_fn, &span)
-            .instrument(span.clone())
-            .await
-    }
-
-    async fn run_attempts<T, F, Fut>(
-        self,
-        attempt_fn: &mut F,
-        span: &tracing::Span,
-    ) -> Result<T, ActorFailure>
-    where
-        F: FnMut(Attempt) -> Fut,
-        Fut: Future<Output = Result<T, E>>,
-    {
         let policy = self.policy;
         // Only a run with a time budget reads the clock.
         let started = policy.max_elapsed.map(|_| Instant::now());
-        let mut number = 1;
+        // DEBUG until an attempt fails (see "Spans" in the module docs): at INFO, creating a
+        // span allocates in the subscriber, and the success path must not.
+        let mut call_span = tracing::debug_span!("actor", actor = self.name);
+        let mut number: u32 = 1;
         loop {
             let attempt = Attempt {
                 number,
@@ -231,45 +246,108 @@ where
             };
             // A span per attempt, not a field recorded on the call's span: subscribers append
             // recorded values, so a long-retrying actor's span text would grow without bound.
-            let attempt_span = tracing::warn_span!(parent: span, "attempt", attempt = number);
+            let attempt_span = if number == 1 {
+                tracing::debug_span!(parent: &call_span, "attempt", attempt = number)
+            } else {
+                tracing::warn_span!(parent: &call_span, "attempt", attempt = number)
+            };
             stats::attempt_started();
             let budget_left = policy
                 .max_elapsed
                 .zip(started)
                 .map(|(budget, started)| budget.saturating_sub(started.elapsed()));
-            let outcome = run_one(attempt_fn(attempt), policy.attempt_timeout, budget_left)
+            let outcome = match run_one(attempt_fn(attempt), policy.attempt_timeout, budget_left)
                 .instrument(attempt_span)
-                .await;
-            let failed = match outcome {
-                Outcome::Succeeded(value) => return Ok(value),
-                Outcome::Failed(error) => self.assess_error(error, attempt),
-                Outcome::Panicked(payload) => self.assess_panic(payload, attempt),
-                Outcome::TimedOut { by_budget } => self.assess_timeout(attempt, by_budget),
+                .await
+            {
+                Attempted::Succeeded(value) => return Ok(value),
+                Attempted::Failed(outcome) => outcome,
             };
-            stats::attempt_failed();
-            let delay = match self.decide(&failed, attempt, started) {
-                Decision::Retry(delay) => delay,
-                Decision::Stop(kind) => return Err(self.finish(failed, kind, attempt)),
-            };
-            let Failed { report, error, .. } = failed;
-            self.publish(report, Some(delay));
-            // The error is gone before the sleep: nothing from this attempt stays alive.
-            drop_counted(error);
-            stats::retry_scheduled();
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
+            if call_span.is_disabled() {
+                call_span = tracing::warn_span!("actor", actor = self.name);
             }
-            number += 1;
+            let delay = call_span.in_scope(|| self.after_failure(outcome, attempt, started))?;
+            if !delay.is_zero() {
+                tokio::time::sleep(delay)
+                    .instrument(call_span.clone())
+                    .await;
+            }
+            number = number.saturating_add(1);
+        }
+    }
+
+    /// Assesses, reports and drops a failed attempt's error; the delay before the next attempt,
+    /// or the run's failure.
+    fn after_failure(
+        &self,
+        outcome: Outcome<E>,
+        attempt: Attempt,
+        started: Option<Instant>,
+    ) -> Result<Duration, ActorFailure> {
+        let failed = match outcome {
+            Outcome::Failed(error) => self.assess_error(error, attempt),
+            Outcome::Panicked(payload) => self.assess_panic(payload, attempt),
+            Outcome::TimedOut { by_budget } => self.assess_timeout(attempt, by_budget),
+        };
+        stats::attempt_failed();
+        let delay = match self.decide(&failed, attempt, started) {
+            Decision::Retry(delay) => delay,
+            Decision::Stop(kind) => return Err(self.finish(failed, kind, attempt)),
+        };
+        let Failed {
+            report,
+            error,
+            dropped_bytes,
+            ..
+        } = failed;
+        self.publish(report, Some(delay));
+        // The error is gone before the sleep: nothing from this attempt stays alive.
+        drop_counted(error, dropped_bytes);
+        stats::retry_scheduled();
+        Ok(delay)
+    }
+
+    /// Calls a user callback; a panic in it is caught, reported and dropped (`None`), so user
+    /// code never unwinds out of `run`.
+    fn guarded<R>(
+        &self,
+        attempt: Attempt,
+        callback: &'static str,
+        f: impl FnOnce() -> R,
+    ) -> Option<R> {
+        match panic::catch_unwind(AssertUnwindSafe(f)) {
+            Ok(value) => Some(value),
+            Err(payload) => {
+                let message = render::panic_bounded(&*payload, self.policy.max_report_len);
+                render::drop_quietly(payload);
+                tracing::warn!(
+                    actor = self.name,
+                    attempt = attempt.number,
+                    callback,
+                    panic = message.as_str(),
+                    "callback panicked"
+                );
+                None
+            }
         }
     }
 
     fn assess_error(&self, error: E, attempt: Attempt) -> Failed {
-        let retryable = self.retry_if.is_none_or(|predicate| predicate(&error));
-        let asked_delay = self.retry_after.and_then(|delay| delay(&error));
-        let boxed: Box<dyn Error + Send + Sync + 'static> = Box::new(error);
+        // Classified and measured as `E`, before the conversion: the box may hide `E` (an
+        // `anyhow::Error` converts into a private wrapper of its own).
+        let retryable = self.retry_if.is_none_or(|predicate| {
+            self.guarded(attempt, "retry_if", || predicate(&error))
+                .unwrap_or(false)
+        });
+        let asked_delay = self.retry_after.and_then(|delay| {
+            self.guarded(attempt, "retry_after", || delay(&error))
+                .flatten()
+        });
         let footprint = self
             .measure
-            .map(|measure| measure(boxed.downcast_ref::<E>().expect("boxed as E")));
+            .and_then(|measure| self.guarded(attempt, "measure", || measure(&error)));
+        let inline_size = std::mem::size_of::<E>();
+        let boxed: BoxedError = error.into();
         let oversize = footprint.is_some_and(|bytes| bytes > self.policy.max_error_heap);
         if oversize {
             stats::oversize();
@@ -283,12 +361,16 @@ where
             render::error_bounded(&*boxed, limit, depth),
             render::chain_bounded(&*boxed, limit, depth),
             footprint,
-            std::mem::size_of::<E>(),
+            inline_size,
             oversize,
         );
+        // What the box frees: the value behind it (for `E = Box<dyn Error>` or `anyhow::Error`,
+        // the error they point to, not the pointer) plus its measured heap.
+        let dropped_bytes = std::mem::size_of_val(&*boxed).saturating_add(footprint.unwrap_or(0));
         Failed {
             report,
             error: Some(Held::Error(boxed)),
+            dropped_bytes,
             retryable,
             asked_delay,
         }
@@ -296,10 +378,13 @@ where
 
     fn assess_panic(&self, payload: Box<dyn Any + Send>, attempt: Attempt) -> Failed {
         stats::panicked();
-        let footprint = payload
-            .downcast_ref::<String>()
-            .map(String::capacity)
-            .or(Some(0));
+        // Only the two payloads `panic!` makes are measured; any other type is unmeasured.
+        let footprint = if payload.is::<&'static str>() {
+            Some(0)
+        } else {
+            payload.downcast_ref::<String>().map(String::capacity)
+        };
+        let inline_size = std::mem::size_of_val(&*payload);
         let report = self.report(
             attempt,
             AttemptFailure::Panic,
@@ -313,6 +398,7 @@ where
         Failed {
             report,
             error: Some(Held::Panic(payload)),
+            dropped_bytes: inline_size.saturating_add(footprint.unwrap_or(0)),
             retryable: self.policy.retry_panics,
             asked_delay: None,
         }
@@ -339,6 +425,7 @@ where
         Failed {
             report,
             error: None,
+            dropped_bytes: 0,
             retryable: !by_budget,
             asked_delay: None,
         }
@@ -397,7 +484,7 @@ where
             None => policy.jittered_delay(retry, fastrand::f64()),
         };
         if let (Some(budget), Some(started)) = (policy.max_elapsed, started)
-            && started.elapsed() + delay >= budget
+            && started.elapsed().saturating_add(delay) >= budget
         {
             return Decision::Stop(FailureKind::Elapsed);
         }
@@ -418,13 +505,25 @@ where
             "attempt failed"
         );
         if let Some(hook) = &self.policy.hook {
-            hook(&report);
+            self.guarded(
+                Attempt {
+                    number: report.attempt,
+                    max_retries: report.max_retries,
+                },
+                "on_report",
+                || hook(&report),
+            );
         }
         report
     }
 
     fn finish(&self, failed: Failed, kind: FailureKind, attempt: Attempt) -> ActorFailure {
-        let Failed { report, error, .. } = failed;
+        let Failed {
+            report,
+            error,
+            dropped_bytes,
+            ..
+        } = failed;
         let report = self.publish(report, None);
         let within_limit = match report.footprint {
             Some(bytes) => !report.oversize && bytes <= self.policy.max_error_heap,
@@ -433,7 +532,7 @@ where
         let kept = match error {
             Some(Held::Error(boxed)) if within_limit => Some(boxed),
             other => {
-                drop_counted(other);
+                drop_counted(other, dropped_bytes);
                 None
             }
         };
@@ -484,8 +583,17 @@ where
 
 /// Runs `attempt_fn` under `policy` until it succeeds or the policy gives up.
 ///
-/// The attempt's error type only needs `Error + Send + Sync + 'static`; it is not measured
-/// (use [`Runner::measured`] or `#[retryable_actor]` for that) and every error is retried.
+/// The attempt's error type `E` only needs to convert into
+/// `Box<dyn Error + Send + Sync + 'static>` (and be `Send + 'static`): every
+/// `E: Error + Send + Sync + 'static` does, so does `anyhow::Error` (an `anyhow::Result<T>`
+/// attempt works as is) and so does that box itself. Each error is converted as soon as the
+/// attempt returns. It is not measured (use [`Runner::measured`] or `#[retryable_actor]` for
+/// that) and every error is retried.
+///
+/// [`ActorFailure::downcast_ref`] finds the kept error by the type the box holds: `E` itself
+/// for a std error type, the boxed error's own type for a `Box<dyn Error …>`; `anyhow::Error`
+/// converts into a private wrapper of its own, so read an anyhow run's failure through
+/// [`ActorFailure::message`] and [`ActorFailure::report`].
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -518,7 +626,7 @@ pub async fn run<T, E, F, Fut>(
 where
     F: FnMut(Attempt) -> Fut,
     Fut: Future<Output = Result<T, E>>,
-    E: Error + Send + Sync + 'static,
+    E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static,
 {
     Runner::new(name, policy).run(attempt_fn).await
 }
@@ -553,7 +661,7 @@ pub async fn run_if<T, E, F, Fut>(
 where
     F: FnMut(Attempt) -> Fut,
     Fut: Future<Output = Result<T, E>>,
-    E: Error + Send + Sync + 'static,
+    E: Into<Box<dyn Error + Send + Sync + 'static>> + Send + 'static,
 {
     Runner::new(name, policy)
         .retry_if(retry_if)
@@ -561,8 +669,14 @@ where
         .await
 }
 
-enum Outcome<T, E> {
+/// How one attempt ended.
+enum Attempted<T, E> {
     Succeeded(T),
+    Failed(Outcome<E>),
+}
+
+/// How an attempt failed.
+enum Outcome<E> {
     Failed(E),
     Panicked(Box<dyn Any + Send>),
     TimedOut { by_budget: bool },
@@ -573,13 +687,24 @@ enum Outcome<T, E> {
 struct Failed {
     report: ErrorReport,
     error: Option<Held>,
+    /// Inline size plus measured heap footprint of what `error` holds, for the stats.
+    dropped_bytes: usize,
     retryable: bool,
     asked_delay: Option<Duration>,
 }
 
+/// What every attempt's error becomes as soon as the attempt returns.
+type BoxedError = Box<dyn Error + Send + Sync + 'static>;
+
 enum Held {
-    Error(Box<dyn Error + Send + Sync + 'static>),
-    Panic(Box<dyn Any + Send>),
+    Error(BoxedError),
+    Panic(
+        #[expect(
+            dead_code,
+            reason = "never read: held only so that the runner drops it when it chooses"
+        )]
+        Box<dyn Any + Send>,
+    ),
 }
 
 enum Decision {
@@ -587,12 +712,8 @@ enum Decision {
     Stop(FailureKind),
 }
 
-fn drop_counted(held: Option<Held>) {
+fn drop_counted(held: Option<Held>, bytes: usize) {
     let Some(held) = held else { return };
-    let bytes = match &held {
-        Held::Error(error) => std::mem::size_of_val(&**error),
-        Held::Panic(payload) => payload.downcast_ref::<String>().map_or(0, String::capacity),
-    };
     render::drop_quietly(held);
     stats::dropped(bytes);
 }
@@ -603,7 +724,7 @@ async fn run_one<T, E>(
     attempt: impl Future<Output = Result<T, E>>,
     timeout: Option<Duration>,
     budget_left: Option<Duration>,
-) -> Outcome<T, E> {
+) -> Attempted<T, E> {
     let mut attempt = pin!(attempt);
     let guarded = poll_fn(|cx| {
         panic::catch_unwind(AssertUnwindSafe(|| attempt.as_mut().poll(cx))).map_or_else(
@@ -621,12 +742,28 @@ async fn run_one<T, E>(
         None => guarded.await,
         Some(limit) => match tokio::time::timeout(limit, guarded).await {
             Ok(result) => result,
-            Err(_) => return Outcome::TimedOut { by_budget },
+            Err(_) => return Attempted::Failed(Outcome::TimedOut { by_budget }),
         },
     };
-    match result {
-        Ok(Ok(value)) => Outcome::Succeeded(value),
+    Attempted::Failed(match result {
+        Ok(Ok(value)) => return Attempted::Succeeded(value),
         Ok(Err(error)) => Outcome::Failed(error),
         Err(payload) => Outcome::Panicked(payload),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Attempt;
+
+    #[test]
+    fn the_attempt_numbered_u32_max_is_the_last_whatever_the_policy() {
+        let attempt = |number| Attempt {
+            number,
+            max_retries: u32::MAX,
+        };
+        assert!(!attempt(u32::MAX - 1).is_last());
+        assert!(attempt(u32::MAX).is_last());
+        assert_eq!(attempt(1).retries_left(), u32::MAX);
     }
 }

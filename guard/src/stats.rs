@@ -16,10 +16,24 @@ static ERROR_BYTES_DROPPED: AtomicU64 = AtomicU64::new(0);
 /// The counters at one moment.
 ///
 /// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::time::Duration;
+/// use errguard::RetryPolicy;
+///
+/// let policy = RetryPolicy::new().max_retries(1).min_backoff(Duration::ZERO);
 /// let before = errguard::stats::snapshot();
-/// // ... run actors ...
-/// let after = errguard::stats::snapshot();
-/// assert!(after.attempts >= before.attempts);
+/// let _ = errguard::run("disk", &policy, |_| async {
+///     Err::<(), _>(std::io::Error::other("disk full"))
+/// })
+/// .await;
+/// // A doctest is a process of its own: nothing else moved the counters.
+/// let delta = errguard::stats::snapshot().since(&before);
+/// assert_eq!((delta.attempts, delta.failures, delta.retries), (2, 2, 1));
+/// // Both errors were dropped (an unmeasured error is never kept), counted at their inline size.
+/// assert_eq!(delta.errors_dropped, 2);
+/// assert_eq!(delta.error_bytes_dropped, 2 * size_of::<std::io::Error>() as u64);
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StatsSnapshot {
@@ -31,18 +45,22 @@ pub struct StatsSnapshot {
     pub retries: u64,
     /// Attempts that panicked.
     pub panics: u64,
-    /// Attempts ended by the per-attempt timeout.
+    /// Attempts ended by the per-attempt timeout or cut short by the run's `max_elapsed`
+    /// budget.
     pub timeouts: u64,
     /// Errors whose measured heap footprint was over the policy's limit.
     pub oversize: u64,
     /// Errors and panic payloads the runner dropped instead of keeping.
     pub errors_dropped: u64,
-    /// Inline size plus measured heap footprint of the dropped errors.
+    /// Inline size plus measured heap footprint of the dropped errors and payloads (the
+    /// inline size alone for an unmeasured one; a panic payload is measured when it is a
+    /// `&'static str` or a `String`).
     pub error_bytes_dropped: u64,
 }
 
 impl StatsSnapshot {
-    /// Counters of `self` minus those of `earlier`, for measuring one stretch of work.
+    /// Counters of `self` minus those of `earlier`, for measuring one stretch of work (see
+    /// the example on [`StatsSnapshot`]).
     pub fn since(&self, earlier: &StatsSnapshot) -> StatsSnapshot {
         StatsSnapshot {
             attempts: self.attempts.saturating_sub(earlier.attempts),
@@ -60,6 +78,12 @@ impl StatsSnapshot {
 }
 
 /// Reads every counter.
+///
+/// ```
+/// let now = errguard::stats::snapshot();
+/// // A doctest is a process of its own, and this one ran no actor.
+/// assert_eq!(now, errguard::stats::StatsSnapshot::default());
+/// ```
 pub fn snapshot() -> StatsSnapshot {
     StatsSnapshot {
         attempts: ATTEMPTS.load(Ordering::Relaxed),

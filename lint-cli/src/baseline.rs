@@ -32,13 +32,13 @@
 //! assert_eq!(report.baseline.as_ref().unwrap().suppressed, 1);
 //! ```
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::Report;
-use crate::fingerprint::relative_path;
+use crate::fingerprint::root_relative;
 
 /// The baseline file format version.
 pub const BASELINE_VERSION: u32 = 1;
@@ -64,7 +64,7 @@ pub struct Entry {
 pub struct Baseline {
     /// [`BASELINE_VERSION`].
     pub version: u32,
-    /// The entries, sorted by file, type, rule; one per fingerprint.
+    /// The entries, sorted by file, type, rule; one per accepted finding.
     pub findings: Vec<Entry>,
 }
 
@@ -97,18 +97,18 @@ impl std::fmt::Display for BaselineError {
 impl std::error::Error for BaselineError {}
 
 impl Baseline {
-    /// Every finding of `report`, one entry per fingerprint.
+    /// Every finding of `report`, one entry per finding: two findings with one fingerprint (the
+    /// same type under two `#[cfg]`s, one foreign type written in two signatures) give two
+    /// entries, so a third one is new.
     pub fn from_report(report: &Report) -> Baseline {
-        let mut seen = HashSet::new();
         let mut findings: Vec<Entry> = report
             .findings
             .iter()
-            .filter(|f| seen.insert(f.fingerprint.as_str()))
             .map(|f| Entry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.id().to_string(),
                 type_name: f.type_name.clone(),
-                file: relative_path(&f.file),
+                file: root_relative(&f.file, report.root.as_deref()),
             })
             .collect();
         findings.sort_by(|a, b| {
@@ -171,31 +171,36 @@ impl Baseline {
     }
 
     /// Removes the report's findings that are in the baseline and records the [`Outcome`] (with
-    /// `file` as the baseline's name) in [`Report::baseline`].
+    /// `file` as the baseline's name) in [`Report::baseline`]. Each entry accepts one finding:
+    /// a fingerprint listed `n` times accepts `n` findings, the rest are new.
     pub fn apply(&self, report: &mut Report, file: &Path) {
-        let known: HashSet<&str> = self
-            .findings
-            .iter()
-            .map(|e| e.fingerprint.as_str())
-            .collect();
-        let matched: HashSet<String> = report
-            .findings
-            .iter()
-            .filter(|f| known.contains(f.fingerprint.as_str()))
-            .map(|f| f.fingerprint.clone())
-            .collect();
+        let mut left: HashMap<&str, usize> = HashMap::new();
+        for e in &self.findings {
+            *left.entry(e.fingerprint.as_str()).or_default() += 1;
+        }
         let before = report.findings.len();
         report
             .findings
-            .retain(|f| !known.contains(f.fingerprint.as_str()));
+            .retain(|f| match left.get_mut(f.fingerprint.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            });
         let suppressed = before - report.findings.len();
         report.summary.findings = report.findings.len();
-        let stale = self
-            .findings
-            .iter()
-            .filter(|e| !matched.contains(&e.fingerprint))
-            .cloned()
-            .collect();
+        // The entries not used up, each fingerprint's last ones.
+        let mut stale: Vec<Entry> = Vec::new();
+        for e in self.findings.iter().rev() {
+            if let Some(n) = left.get_mut(e.fingerprint.as_str())
+                && *n > 0
+            {
+                *n -= 1;
+                stale.push(e.clone());
+            }
+        }
+        stale.reverse();
         report.baseline = Some(Outcome {
             file: file.to_path_buf(),
             suppressed,
@@ -237,6 +242,54 @@ mod tests {
         let o = r.baseline.as_ref().unwrap();
         assert_eq!(o.suppressed, 0);
         assert_eq!(o.stale, baseline.findings);
+    }
+
+    #[test]
+    fn a_same_named_type_in_another_module_is_new() {
+        let m = |name: &str| {
+            format!(
+                "mod {name} {{ pub struct Error {{ body: Vec<u8> }} impl std::error::Error for Error {{}} }}\n"
+            )
+        };
+        let before = format!("{}{}", m("a"), m("b"));
+        let report = check_sources(&[("src/lib.rs", &before)], &Config::default());
+        let baseline = Baseline::from_report(&report);
+        assert_eq!(baseline.findings.len(), 2);
+        let after = format!("{before}{}", m("c"));
+        let mut r = check_sources(&[("src/lib.rs", &after)], &Config::default());
+        baseline.apply(&mut r, Path::new("b.json"));
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        assert_eq!(r.findings[0].line, 3, "c::Error is the new one");
+        assert!(r.has_failures());
+        assert_eq!(r.baseline.as_ref().unwrap().suppressed, 2);
+    }
+
+    #[test]
+    fn each_entry_accepts_one_finding() {
+        // One type under two `#[cfg]`s: the same fingerprint twice.
+        let one = "#[cfg(unix)]\n#[derive(thiserror::Error)]\npub struct E { body: Vec<u8> }\n";
+        let two = format!(
+            "{one}#[cfg(windows)]\n#[derive(thiserror::Error)]\npub struct E {{ body: Vec<u8> }}\n"
+        );
+        let report = check_sources(&[("src/lib.rs", one)], &Config::default());
+        let baseline = Baseline::from_report(&report);
+        let mut r = check_sources(&[("src/lib.rs", &two)], &Config::default());
+        assert_eq!(r.findings.len(), 2, "{:?}", r.findings);
+        assert_eq!(r.findings[0].fingerprint, r.findings[1].fingerprint);
+        baseline.apply(&mut r, Path::new("b.json"));
+        assert_eq!(r.findings.len(), 1, "the second copy is new");
+
+        // Both recorded: both accepted; one gone: one stale entry.
+        let both =
+            Baseline::from_report(&check_sources(&[("src/lib.rs", &two)], &Config::default()));
+        assert_eq!(both.findings.len(), 2);
+        let mut r = check_sources(&[("src/lib.rs", &two)], &Config::default());
+        both.apply(&mut r, Path::new("b.json"));
+        assert!(r.findings.is_empty());
+        let mut r = check_sources(&[("src/lib.rs", one)], &Config::default());
+        both.apply(&mut r, Path::new("b.json"));
+        let o = r.baseline.as_ref().unwrap();
+        assert_eq!((o.suppressed, o.stale.len()), (1, 1));
     }
 
     #[test]

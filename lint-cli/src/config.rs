@@ -137,16 +137,13 @@ struct Raw {
     buffer_types: Option<Vec<Spanned<String>>>,
     payload_fields: Option<Vec<Spanned<String>>>,
     type_sizes: Option<BTreeMap<Spanned<String>, Spanned<i64>>>,
-    ignore: Option<Vec<Spanned<RawIgnore>>>,
+    /// Checked entry by entry ([`Ctx::ignore_entry`]), so an error can name `ignore[2].reason`:
+    /// serde would only say which field of which struct.
+    ignore: Option<Vec<Spanned<toml::Value>>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawIgnore {
-    #[serde(rename = "type")]
-    ty: Spanned<String>,
-    reason: Option<Spanned<String>>,
-}
+/// The keys of an `ignore` entry.
+const IGNORE_KEYS: &[&str] = &["type", "reason"];
 
 #[derive(Deserialize)]
 struct CargoToml {
@@ -162,6 +159,50 @@ struct MetaHolder {
 #[derive(Deserialize)]
 struct Metadata {
     errguard: Option<Raw>,
+}
+
+/// For each byte of TOML text, whether it is outside every string (basic, literal, and their
+/// multi-line forms) and comment.
+fn bare_bytes(text: &str) -> Vec<bool> {
+    let b = text.as_bytes();
+    let mut bare = vec![true; b.len()];
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let rest = &b[i..];
+        let end = if rest.starts_with(b"\"\"\"") || rest.starts_with(b"'''") {
+            let close = &rest[..3];
+            let mut j = i + 3;
+            while j < b.len() && !b[j..].starts_with(close) {
+                j += if b[j] == b'\\' && close[0] == b'"' {
+                    2
+                } else {
+                    1
+                };
+            }
+            j + 3
+        } else if b[i] == b'"' || b[i] == b'\'' {
+            let q = b[i];
+            let mut j = i + 1;
+            while j < b.len() && b[j] != q && b[j] != b'\n' {
+                j += if b[j] == b'\\' && q == b'"' { 2 } else { 1 };
+            }
+            (j + 1).min(b.len())
+        } else if b[i] == b'#' {
+            let mut j = i;
+            while j < b.len() && b[j] != b'\n' {
+                j += 1;
+            }
+            j
+        } else {
+            i += 1;
+            continue;
+        };
+        let end = end.min(b.len());
+        bare[start..end].iter_mut().for_each(|x| *x = false);
+        i = end.max(start + 1);
+    }
+    bare
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -206,9 +247,25 @@ fn suggest(word: &str, candidates: &[&str]) -> String {
     }
 }
 
-/// The key being defined at a byte offset: the last `[table]` header above it and the
+/// serde's words for types, in TOML's: `expected a map` → `expected a table`, and no names of
+/// errguard's own structs (`expected struct Raw`).
+fn plain_types(msg: &str) -> String {
+    let mut out = msg
+        .replace("expected i64", "expected an integer")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table");
+    while let Some(at) = out.find("expected struct ") {
+        let name_end = out[at + 16..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(out.len(), |i| at + 16 + i);
+        out.replace_range(at..name_end, "expected a table");
+    }
+    out
+}
+
+/// The key being defined at a byte offset, in full: the last `[table]` header above it and the
 /// `key =` before it on its line. Best effort, for errors the parser reports by position only.
-fn key_at(text: &str, offset: usize, prefix: &str) -> Option<String> {
+fn key_at(text: &str, offset: usize) -> Option<String> {
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let mut table = String::new();
@@ -224,10 +281,6 @@ fn key_at(text: &str, offset: usize, prefix: &str) -> Option<String> {
                 .to_string();
         }
     }
-    let table = table
-        .strip_prefix(prefix)
-        .unwrap_or(&table)
-        .trim_start_matches('.');
     let head = &text[line_start..offset];
     let key = head
         .rfind('=')
@@ -248,7 +301,7 @@ fn key_at(text: &str, offset: usize, prefix: &str) -> Option<String> {
         (_, None) if table.is_empty() => None,
         (true, Some(k)) => Some(k),
         (false, Some(k)) => Some(format!("{table}.{k}")),
-        (false, None) => Some(table.to_string()),
+        (false, None) => Some(table),
         (true, None) => None,
     }
 }
@@ -283,43 +336,146 @@ impl Ctx<'_> {
         }
     }
 
+    /// The full key: in a `Cargo.toml`, behind the table's own path
+    /// (`package.metadata.errguard.rules.x`).
     fn key(&self, k: &str) -> Option<String> {
-        Some(k.to_string())
+        Some(if self.prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{}.{k}", self.prefix)
+        })
     }
 
     fn toml_error(&self, e: toml::de::Error) -> ConfigError {
         let span = e.span();
         let msg = e.message().trim().to_string();
         if let Some(rest) = msg.strip_prefix("unknown field `") {
+            // Only the errguard table itself denies unknown fields.
             let field = rest.split('`').next().unwrap_or("");
-            let known: &[&str] = if msg.contains("`type`") && msg.contains("`reason`") {
-                &["type", "reason"]
-            } else {
-                KEYS
-            };
             let table = span
                 .clone()
-                .and_then(|s| key_at(self.text, s.start, self.prefix))
-                .and_then(|k| k.rsplit_once('.').map(|(t, _)| t.to_string()));
+                .and_then(|s| key_at(self.text, s.start))
+                .and_then(|k| k.rsplit_once('.').map(|(t, _)| t.to_string()))
+                .filter(|t| t.ends_with("metadata.errguard"));
             let key = match table {
-                _ if known.len() == 2 => format!("ignore.{field}"),
-                Some(t) if !t.is_empty() => format!("{t}.{field}"),
-                _ => field.to_string(),
+                Some(t) => format!("{t}.{field}"),
+                None => field.to_string(),
             };
             return self.err(
                 span,
                 Some(key),
-                format!("unknown key `{field}`{}", suggest(field, known)),
+                format!("unknown key `{field}`{}", suggest(field, KEYS)),
             );
         }
-        let key = span
-            .clone()
-            .and_then(|s| key_at(self.text, s.start, self.prefix));
-        let msg = msg
-            .replace("expected i64", "expected an integer")
-            .replace("expected a sequence", "expected an array")
-            .replace("expected a map", "expected a table");
+        let key = span.clone().and_then(|s| key_at(self.text, s.start));
+        let msg = if msg == "duplicate key" {
+            "duplicate key: it is already set above".to_string()
+        } else {
+            plain_types(&msg)
+        };
         self.err(span, key, msg)
+    }
+
+    /// The text from an `ignore` entry's start to its end: the inline table, or an
+    /// `[[ignore]]` header's lines up to the next header.
+    fn entry_text(&self, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if self.text[span.clone()].starts_with('{') {
+            return span.clone();
+        }
+        let end = self.text[span.end..]
+            .match_indices('\n')
+            .map(|(i, _)| span.end + i + 1)
+            .find(|&i| self.text[i..].trim_start().starts_with('['))
+            .unwrap_or(self.text.len());
+        span.start..end
+    }
+
+    /// Where `key = value` of an `ignore` entry is: the key's offset and the value's.
+    fn entry_key(&self, entry: &std::ops::Range<usize>, key: &str) -> Option<(usize, usize)> {
+        let region = self.entry_text(entry);
+        let text = &self.text[region.clone()];
+        let ident = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+        let bare = bare_bytes(text);
+        text.match_indices(key).find_map(|(i, _)| {
+            // A key is never inside a string value or a comment.
+            if !bare[i] {
+                return None;
+            }
+            let before_ok = text[..i].chars().next_back().is_none_or(|c| !ident(c));
+            let after = &text[i + key.len()..];
+            let eq = after.len() - after.trim_start_matches([' ', '\t']).len();
+            let rest = after[eq..].strip_prefix('=')?;
+            let value = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            before_ok.then(|| {
+                let at = region.start + i;
+                (at, at + key.len() + eq + 1 + value)
+            })
+        })
+    }
+
+    /// One `ignore` entry, checked: a table with a `type` path and a non-empty `reason`.
+    fn ignore_entry(&self, i: usize, entry: Spanned<toml::Value>) -> Result<Ignore, ConfigError> {
+        let span = entry.span();
+        let key = format!("ignore[{i}]");
+        let toml::Value::Table(t) = entry.into_inner() else {
+            return Err(self.err(
+                Some(span),
+                self.key(&key),
+                "expected a table like `{ type = \"my_crate::FetchError\", reason = \"…\" }`"
+                    .into(),
+            ));
+        };
+        let at = |k: &str| self.entry_key(&span, k);
+        if let Some(k) = t.keys().find(|k| !IGNORE_KEYS.contains(&k.as_str())) {
+            return Err(self.err(
+                Some(at(k).map_or(span.clone(), |(k, _)| k..k)),
+                self.key(&format!("{key}.{k}")),
+                format!("unknown key `{k}`{}", suggest(k, IGNORE_KEYS)),
+            ));
+        }
+        let value_span = |k: &str| at(k).map_or(span.clone(), |(_, v)| v..v);
+        let string = |k: &str| match t.get(k) {
+            Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.err(
+                Some(value_span(k)),
+                self.key(&format!("{key}.{k}")),
+                format!("expected a string, found {}", other.type_str()),
+            )),
+            None => Ok(None),
+        };
+        let Some(ty) = string("type")? else {
+            return Err(self.err(
+                Some(span),
+                self.key(&format!("{key}.type")),
+                "the entry has no `type`: name the type to ignore, like `type = \"my_crate::FetchError\"`".into(),
+            ));
+        };
+        let ty_span = value_span("type");
+        self.type_path(&ty, ty_span.clone(), &format!("{key}.type"))?;
+        let reason = match string("reason")? {
+            Some(r) if !r.trim().is_empty() => r.trim().to_string(),
+            Some(_) => {
+                return Err(self.err(
+                    Some(value_span("reason")),
+                    self.key(&format!("{key}.reason")),
+                    "`reason` must not be empty: say why the type is ignored".into(),
+                ));
+            }
+            None => {
+                return Err(self.err(
+                    Some(span),
+                    self.key(&format!("{key}.reason")),
+                    format!("the entry for `{ty}` has no `reason`: every ignore says why"),
+                ));
+            }
+        };
+        let (line, column) = line_col(self.text, ty_span.start);
+        Ok(Ignore {
+            path: ty.trim().to_string(),
+            reason,
+            line: Some(line),
+            column: Some(column),
+        })
     }
 
     fn convert(&self, raw: Raw) -> Result<FileConfig, ConfigError> {
@@ -340,7 +496,7 @@ impl Ctx<'_> {
         }
         for (rule, level) in raw.rules.unwrap_or_default() {
             let name = rule.get_ref();
-            let key = Some(format!("rules.{name}"));
+            let key = self.key(&format!("rules.{name}"));
             if name == "warnings" {
                 return Err(self.err(
                     Some(rule.span()),
@@ -377,7 +533,7 @@ impl Ctx<'_> {
             out.levels.insert(r, l);
         }
         for (i, t) in raw.buffer_types.unwrap_or_default().into_iter().enumerate() {
-            let p = self.type_path(&t, &format!("buffer-types[{i}]"))?;
+            let p = self.type_path(t.get_ref(), t.span(), &format!("buffer-types[{i}]"))?;
             out.known.buffer_types.push(p);
         }
         for (i, f) in raw
@@ -390,7 +546,7 @@ impl Ctx<'_> {
             if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
                 return Err(self.err(
                     Some(f.span()),
-                    Some(format!("payload-fields[{i}]")),
+                    self.key(&format!("payload-fields[{i}]")),
                     format!("`{name}` is not a field name"),
                 ));
             }
@@ -398,55 +554,30 @@ impl Ctx<'_> {
         }
         for (t, size) in raw.type_sizes.unwrap_or_default() {
             let key = format!("type-sizes.\"{}\"", t.get_ref());
-            let p = self.type_path(&t, &key)?;
+            let p = self.type_path(t.get_ref(), t.span(), &key)?;
             let v = *size.get_ref();
             if v < 0 {
                 return Err(self.err(
                     Some(size.span()),
-                    Some(key),
+                    self.key(&key),
                     format!("must be a size in bytes (0 or more), not {v}"),
                 ));
             }
             out.known.type_sizes.push((p, v as u64));
         }
         for (i, entry) in raw.ignore.unwrap_or_default().into_iter().enumerate() {
-            let span = entry.span();
-            let e = entry.into_inner();
-            let key = format!("ignore[{i}]");
-            self.type_path(&e.ty, &format!("{key}.type"))?;
-            let reason = match e.reason {
-                Some(r) if !r.get_ref().trim().is_empty() => r.into_inner().trim().to_string(),
-                Some(r) => {
-                    return Err(self.err(
-                        Some(r.span()),
-                        Some(format!("{key}.reason")),
-                        "`reason` must not be empty: say why the type is ignored".into(),
-                    ));
-                }
-                None => {
-                    return Err(self.err(
-                        Some(span),
-                        Some(format!("{key}.reason")),
-                        format!(
-                            "the entry for `{}` has no `reason`: every ignore says why",
-                            e.ty.get_ref()
-                        ),
-                    ));
-                }
-            };
-            let (line, column) = line_col(self.text, e.ty.span().start);
-            out.ignore.push(Ignore {
-                path: e.ty.into_inner().trim().to_string(),
-                reason,
-                line: Some(line),
-                column: Some(column),
-            });
+            out.ignore.push(self.ignore_entry(i, entry)?);
         }
         Ok(out)
     }
 
-    fn type_path(&self, t: &Spanned<String>, key: &str) -> Result<Vec<String>, ConfigError> {
-        let s = t.get_ref().trim();
+    fn type_path(
+        &self,
+        s: &str,
+        span: std::ops::Range<usize>,
+        key: &str,
+    ) -> Result<Vec<String>, ConfigError> {
+        let s = s.trim();
         let segs: Vec<String> = s.split("::").map(|p| p.trim().to_string()).collect();
         let ok = !s.is_empty()
             && segs.iter().all(|p| {
@@ -456,8 +587,8 @@ impl Ctx<'_> {
             });
         if !ok {
             return Err(self.err(
-                Some(t.span()),
-                Some(key.to_string()),
+                Some(span),
+                self.key(key),
                 format!("`{s}` is not a type path (write it like `my_crate::module::Type`)"),
             ));
         }
@@ -476,16 +607,12 @@ pub fn parse_errguard_toml(path: &Path, text: &str) -> Result<FileConfig, Config
     cx.convert(raw)
 }
 
-/// Reads the errguard tables of a `Cargo.toml`: `None` when it has neither.
+/// Reads the errguard tables of a `Cargo.toml`: `None` when it has neither. With both,
+/// `[package.metadata.errguard]` wins over `[workspace.metadata.errguard]` key by key
+/// ([`FileConfig::over`]). Errors name the full key (`package.metadata.errguard.rules.x`).
 pub fn parse_cargo_toml(path: &Path, text: &str) -> Result<Option<FileConfig>, ConfigError> {
-    // Find which table it is first, so errors in it can name keys relative to it.
-    let prefix = if text.contains("package.metadata.errguard") {
-        "package.metadata.errguard"
-    } else {
-        "workspace.metadata.errguard"
-    };
-    let cx = Ctx { path, text, prefix };
-    let doc: CargoToml = toml::from_str(text).map_err(|e| cx.toml_error(e))?;
+    let cx = |prefix| Ctx { path, text, prefix };
+    let doc: CargoToml = toml::from_str(text).map_err(|e| cx("").toml_error(e))?;
     let pkg = doc
         .package
         .and_then(|p| p.metadata)
@@ -494,9 +621,62 @@ pub fn parse_cargo_toml(path: &Path, text: &str) -> Result<Option<FileConfig>, C
         .workspace
         .and_then(|p| p.metadata)
         .and_then(|m| m.errguard);
-    match pkg.or(ws) {
-        Some(raw) => cx.convert(raw).map(Some),
-        None => Ok(None),
+    let ws = ws
+        .map(|raw| cx("workspace.metadata.errguard").convert(raw))
+        .transpose()?;
+    let pkg = pkg
+        .map(|raw| cx("package.metadata.errguard").convert(raw))
+        .transpose()?;
+    Ok(match (pkg, ws) {
+        (Some(p), Some(w)) => Some(p.over(w)),
+        (p, w) => p.or(w),
+    })
+}
+
+impl FileConfig {
+    /// `self` (a package's table) over `base` (its workspace's), key by key: `max-error-size`
+    /// and each `[rules]` and `[type-sizes]` entry from `self` when it sets them, else from
+    /// `base`; the lists (`buffer-types`, `payload-fields`, `ignore`) are both tables' entries.
+    ///
+    /// ```
+    /// use errguard_lint::config::parse_cargo_toml;
+    /// use errguard_lint::{Level, Rule};
+    ///
+    /// let text = "[package]\nname = \"x\"\n\
+    ///     [package.metadata.errguard.rules]\nheap-buffer = \"warn\"\n\
+    ///     [workspace.metadata.errguard]\nmax-error-size = 64\n\
+    ///     [workspace.metadata.errguard.rules]\nheap-buffer = \"allow\"\nlarge-inline = \"deny\"\n";
+    /// let c = parse_cargo_toml("Cargo.toml".as_ref(), text).unwrap().unwrap();
+    /// assert_eq!(c.max_error_size, Some(64));
+    /// assert_eq!(c.levels[&Rule::HeapBuffer], Level::Warn);
+    /// assert_eq!(c.levels[&Rule::LargeInline], Level::Deny);
+    /// ```
+    pub fn over(self, base: FileConfig) -> FileConfig {
+        let mut levels = base.levels;
+        levels.extend(self.levels);
+        let mut type_sizes = self.known.type_sizes;
+        for (p, n) in base.known.type_sizes {
+            if !type_sizes.iter().any(|(q, _)| *q == p) {
+                type_sizes.push((p, n));
+            }
+        }
+        let mut buffer_types = base.known.buffer_types;
+        buffer_types.extend(self.known.buffer_types);
+        let mut payload_fields = base.known.payload_fields;
+        payload_fields.extend(self.known.payload_fields);
+        let mut ignore = base.ignore;
+        ignore.extend(self.ignore);
+        FileConfig {
+            path: self.path,
+            max_error_size: self.max_error_size.or(base.max_error_size),
+            levels,
+            known: Extra {
+                buffer_types,
+                payload_fields,
+                type_sizes,
+            },
+            ignore,
+        }
     }
 }
 
@@ -658,7 +838,8 @@ unused-allow = "deny"
         assert_eq!(e.key.as_deref(), Some("ignore[0].reason"));
 
         let e = err("ignore = [{ type = \"A\", why = \"x\" }]\n");
-        assert_eq!(e.key.as_deref(), Some("ignore.why"), "{e}");
+        assert_eq!(e.key.as_deref(), Some("ignore[0].why"), "{e}");
+        assert_eq!((e.line, e.column), (Some(1), Some(25)));
 
         let e = err("[type-sizes]\n\"a::B\" = -4\n");
         assert_eq!(e.key.as_deref(), Some("type-sizes.\"a::B\""));
@@ -692,8 +873,154 @@ unused-allow = "deny"
         assert_eq!(c.max_error_size, Some(64));
         let e = parse_cargo_toml(p, "[package.metadata.errguard.rules]\nheap-buffer = 1\n")
             .unwrap_err();
-        assert_eq!(e.key.as_deref(), Some("rules.heap-buffer"), "{e}");
+        assert_eq!(
+            e.key.as_deref(),
+            Some("package.metadata.errguard.rules.heap-buffer"),
+            "{e}"
+        );
         assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn ignore_entries_are_checked_one_by_one() {
+        // (config, key, line, column, message part)
+        let cases = [
+            (
+                "ignore = [{ reason = \"r\" }]\n",
+                "ignore[0].type",
+                1,
+                11,
+                "has no `type`",
+            ),
+            (
+                "ignore = [{ type = \"A\", reason = \"r\" }, { type = \"a b\", reason = \"r\" }]\n",
+                "ignore[1].type",
+                1,
+                50,
+                "`a b` is not a type path",
+            ),
+            (
+                "ignore = [\"A\"]\n",
+                "ignore[0]",
+                1,
+                11,
+                "expected a table like",
+            ),
+            (
+                "ignore = [{ type = 3, reason = \"r\" }]\n",
+                "ignore[0].type",
+                1,
+                20,
+                "expected a string, found integer",
+            ),
+            (
+                "ignore = [{ type = \"A\", reason = \"r\", Type = 1 }]\n",
+                "ignore[0].Type",
+                1,
+                39,
+                "did you mean `type`?",
+            ),
+            (
+                "[[ignore]]\ntype = \"A\"\nreason = \"r\"\n\n[[ignore]]\ntype = \"B\"\nwhy = \"x\"\n",
+                "ignore[1].why",
+                7,
+                1,
+                "unknown key `why`",
+            ),
+            (
+                "[[ignore]]\ntype = \"A\"\nreason = \"  \"\n",
+                "ignore[0].reason",
+                3,
+                10,
+                "must not be empty",
+            ),
+        ];
+        for (text, key, line, column, what) in cases {
+            let e = err(text);
+            assert_eq!(e.key.as_deref(), Some(key), "{text}: {e}");
+            assert_eq!(
+                (e.line, e.column),
+                (Some(line), Some(column)),
+                "{text}: {e}"
+            );
+            assert!(e.message.contains(what), "{text}: {e}");
+        }
+        // An `[[ignore]]` entry is located at its `type` value, for `unused-allow`.
+        let c = parse("[[ignore]]\ntype = \"A\"\nreason = \"r\"\n").unwrap();
+        assert_eq!((c.ignore[0].line, c.ignore[0].column), (Some(2), Some(8)));
+    }
+
+    #[test]
+    fn messages_use_toml_words_not_serde_internals() {
+        assert_eq!(
+            plain_types("invalid type: integer `1`, expected struct Raw"),
+            "invalid type: integer `1`, expected a table"
+        );
+        assert_eq!(plain_types("expected a map"), "expected a table");
+        let e = parse_cargo_toml(
+            Path::new("Cargo.toml"),
+            "[package]\nname = \"x\"\n[package.metadata]\nerrguard = 1\n",
+        )
+        .unwrap_err();
+        assert!(
+            !e.message.contains("Raw") && !e.message.contains("struct"),
+            "{e}"
+        );
+        assert_eq!(e.key.as_deref(), Some("package.metadata.errguard"), "{e}");
+        assert_eq!((e.line, e.column), (Some(4), Some(12)));
+    }
+
+    #[test]
+    fn package_table_wins_over_workspace_table_key_by_key() {
+        let c = parse_cargo_toml(
+            Path::new("Cargo.toml"),
+            "[package]\nname = \"x\"\n\
+             [package.metadata.errguard]\nbuffer-types = [\"p::Blob\"]\n\
+             [package.metadata.errguard.type-sizes]\n\"f::A\" = 1\n\
+             [workspace.metadata.errguard]\nmax-error-size = 64\nbuffer-types = [\"w::Blob\"]\n\
+             [workspace.metadata.errguard.type-sizes]\n\"f::A\" = 2\n\"f::B\" = 3\n",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(c.max_error_size, Some(64));
+        assert_eq!(c.known.buffer_types.len(), 2);
+        assert_eq!(
+            c.known.type_sizes,
+            [
+                (vec!["f".to_string(), "A".to_string()], 1),
+                (vec!["f".to_string(), "B".to_string()], 3)
+            ]
+        );
+        // An error in either table names that table.
+        let e = parse_cargo_toml(
+            Path::new("Cargo.toml"),
+            "[package]\nname = \"x\"\n[package.metadata.errguard]\nmax-error-size = 1\n\
+             [workspace.metadata.errguard]\nmax-error-size = -1\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.key.as_deref(),
+            Some("workspace.metadata.errguard.max-error-size")
+        );
+        assert_eq!((e.line, e.column), (Some(6), Some(18)));
+    }
+
+    #[test]
+    fn ignore_keys_are_not_found_inside_strings_or_comments() {
+        // `type =` stands first inside the reason string (or a comment): the position is the
+        // real key's value.
+        let e = err("ignore = [{ reason = \"wrong type = x\", type = 3 }]\n");
+        assert_eq!(e.message, "expected a string, found integer", "{e}");
+        assert_eq!((e.line, e.column), (Some(1), Some(47)), "{e}");
+        let c = parse("ignore = [{ reason = \"wrong type = x\", type = \"a::E\" }]\n").unwrap();
+        assert_eq!((c.ignore[0].line, c.ignore[0].column), (Some(1), Some(47)));
+        let text = "[[ignore]]\nreason = \"wrong type = x\" # type = 'y'\ntype = 3\n";
+        let e = err(text);
+        assert_eq!(e.message, "expected a string, found integer", "{e}");
+        assert_eq!((e.line, e.column), (Some(3), Some(8)), "{e}");
+        let text = "[[ignore]]\nreason = '''wrong\ntype = x'''\ntype = 3\n";
+        let e = err(text);
+        assert_eq!((e.line, e.column), (Some(4), Some(8)), "{e}");
     }
 
     #[test]

@@ -8,9 +8,13 @@
 //! ```
 //!
 //! as UTF-8 bytes, written as 16 lowercase hex digits. `path` is the file's path relative to the
-//! scan root (the current directory of the run) with `/` separators ([`relative_path`]). Line and
-//! column are left out on purpose, so moving a type keeps its fingerprint; renaming the type,
-//! moving it to another file, or changing the field chain to the buffer gives a new one. The
+//! run's stable root ([`stable_root`]: the git work tree, else the cargo workspace, else the
+//! current directory) with `/` separators ([`root_relative`]). The type
+//! name carries its inline module path within the file (`a::Error` for `mod a { struct Error }`,
+//! plain `Error` at the file's top level), so same-named types of one file differ. The chain's
+//! size estimates (`(160 bytes)`) are left out ([`without_sizes`]), and so are line and column:
+//! moving a type, or a size estimate changing, keeps its fingerprint; renaming the type, moving
+//! it to another file or module, or changing the field chain to the buffer gives a new one. The
 //! algorithm is fixed here (not `std`'s `DefaultHasher`, which may change between Rust
 //! releases): a fingerprint written by one version of errguard is read by every later version of
 //! the same fingerprint format (`v1`).
@@ -27,7 +31,7 @@
 //! assert_ne!(fp, fingerprint(Rule::LargeInline, "src/lib.rs", "FetchError", &chain));
 //! ```
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 
 use crate::Rule;
 
@@ -42,9 +46,26 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 }
 
 /// The fingerprint of a finding (see the [module docs](self)); `path` should come from
-/// [`relative_path`].
+/// [`root_relative`] (the file relative to the run's [`stable_root`], as the baseline and the
+/// reports compute it), `type_name` is qualified by its inline module path (`a::Error`).
+///
+/// ```
+/// use std::path::Path;
+/// use errguard_lint::Rule;
+/// use errguard_lint::fingerprint::{fingerprint, root_relative};
+///
+/// let cwd = std::env::current_dir().unwrap();
+/// let here = cwd.file_name().unwrap().to_str().unwrap();
+/// let path = root_relative(Path::new("./src/lib.rs"), cwd.parent());
+/// let chain = ["E.body: Vec<u8>".to_string()];
+/// assert_eq!(
+///     fingerprint(Rule::HeapBuffer, &path, "E", &chain),
+///     fingerprint(Rule::HeapBuffer, &format!("{here}/src/lib.rs"), "E", &chain),
+/// );
+/// ```
 pub fn fingerprint(rule: Rule, path: &str, type_name: &str, chain: &[String]) -> String {
     let mut input = Vec::new();
+    let chain: Vec<String> = chain.iter().map(|c| without_sizes(c)).collect();
     for part in [rule.id(), path, type_name]
         .into_iter()
         .chain(chain.iter().map(String::as_str))
@@ -53,6 +74,116 @@ pub fn fingerprint(rule: Rule, path: &str, type_name: &str, chain: &[String]) ->
         input.push(0);
     }
     format!("{:016x}", fnv1a64(&input))
+}
+
+/// A chain step without its size estimates: `Stats.buckets: [u64; 20] (160 bytes)` →
+/// `Stats.buckets: [u64; 20]`. A field growing or a better estimator must not turn a baselined
+/// `large-inline` finding into a new one; the array length is part of the type and stays.
+///
+/// ```
+/// use errguard_lint::fingerprint::without_sizes;
+///
+/// assert_eq!(without_sizes("E.s: Stats (at least 160 bytes)"), "E.s: Stats");
+/// assert_eq!(without_sizes("E.a: [u8; 256]"), "E.a: [u8; 256]");
+/// ```
+pub fn without_sizes(step: &str) -> String {
+    let mut out = String::with_capacity(step.len());
+    let mut rest = step;
+    while let Some(open) = rest.find(" (") {
+        let after = &rest[open + 2..];
+        let size_len = after.find(')').filter(|&close| {
+            let inner = &after[..close];
+            let n = inner
+                .strip_prefix("at least ")
+                .or_else(|| inner.strip_prefix("about "))
+                .unwrap_or(inner);
+            n.strip_suffix(" bytes")
+                .or_else(|| n.strip_suffix(" byte"))
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        });
+        out.push_str(&rest[..open]);
+        match size_len {
+            Some(close) => rest = &after[close + 1..],
+            None => {
+                out.push_str(" (");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `file` relative to `root` (the run's stable root, [`stable_root`]; the current directory
+/// when `None`), with `/` separators. A relative `file` is relative to the current directory,
+/// as the walker gives it. A file outside the root is kept absolute.
+///
+/// ```
+/// use std::path::Path;
+/// use errguard_lint::fingerprint::root_relative;
+///
+/// let cwd = std::env::current_dir().unwrap();
+/// let parent = cwd.parent().unwrap();
+/// let here = cwd.file_name().unwrap().to_str().unwrap();
+/// assert_eq!(root_relative(Path::new("src/lib.rs"), Some(parent)), format!("{here}/src/lib.rs"));
+/// assert_eq!(root_relative(Path::new("./src/lib.rs"), None), "src/lib.rs");
+/// ```
+pub fn root_relative(file: &Path, root: Option<&Path>) -> String {
+    let cwd = std::env::current_dir().ok();
+    let Some(root) = root else {
+        return relative_to(file, cwd.as_deref());
+    };
+    let abs = match &cwd {
+        _ if file.is_absolute() => normalize(file),
+        Some(c) => normalize(&c.join(file)),
+        None => return relative_to(file, None),
+    };
+    let root = normalize(root);
+    if abs.starts_with(&root) {
+        return relative_to(&abs, Some(&root));
+    }
+    // A root reached through a symlink (macOS's `/tmp`): compare the real paths.
+    if let (Ok(a), Ok(r)) = (abs.canonicalize(), root.canonicalize())
+        && a.starts_with(&r)
+    {
+        return relative_to(&a, Some(&r));
+    }
+    relative_to(&abs, None)
+}
+
+/// `.` and `..` resolved without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The root that paths in fingerprints, baselines, SARIF (`%SRCROOT%`), GitHub and JSON output
+/// are relative to, so a baseline made on a laptop matches in CI whatever folder the run starts
+/// in: the git work tree holding the current folder (the nearest folder above it with a
+/// `.git`), else the cargo workspace root when `--workspace` / `--manifest-path` gave one, else
+/// the current folder. The git root comes first because code scanning resolves SARIF URIs
+/// against the repository root, also for a workspace in a subfolder.
+pub fn stable_root(workspace_root: Option<&Path>) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let git = cwd
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf);
+    Some(
+        git.or_else(|| workspace_root.map(|w| normalize(&cwd.join(w))))
+            .unwrap_or(cwd),
+    )
 }
 
 /// `file` relative to the scan root (the current directory), with `/` separators and no `./`:
@@ -151,6 +282,62 @@ mod tests {
             base,
             fingerprint(Rule::GenericPayload, "src/lib.rs", "FetchError", &chain)
         );
+    }
+
+    #[test]
+    fn same_named_types_in_two_modules_of_one_file_differ() {
+        let src = "mod a { pub struct Error { body: Vec<u8> } impl std::error::Error for Error {} }\n\
+                   mod b { pub struct Error { body: Vec<u8> } impl std::error::Error for Error {} }\n";
+        let r = check_sources(&[("src/lib.rs", src)], &Config::default());
+        assert_eq!(r.findings.len(), 2, "{:?}", r.findings);
+        assert_eq!(r.findings[0].type_name, r.findings[1].type_name);
+        assert_ne!(r.findings[0].fingerprint, r.findings[1].fingerprint);
+        // A type at the top level keeps the fingerprint it had before modules counted.
+        let chain = vec!["FetchError::Status.body: Vec<u8>".to_string()];
+        assert_eq!(
+            only_fingerprint("src/lib.rs", SRC),
+            fingerprint(Rule::HeapBuffer, "src/lib.rs", "FetchError", &chain)
+        );
+        let nested = format!("mod m {{ {SRC} }}");
+        assert_ne!(
+            only_fingerprint("src/lib.rs", SRC),
+            only_fingerprint("src/lib.rs", &nested)
+        );
+    }
+
+    #[test]
+    fn size_estimates_are_not_part_of_it() {
+        let large = |n: u32| {
+            format!(
+                "pub struct Stats {{ b: [u64; 20], c: [u8; {n}] }}\n\
+                 pub struct E {{ s: Stats }}\nimpl std::error::Error for E {{}}\n"
+            )
+        };
+        let a = check_sources(&[("src/lib.rs", &large(1))], &Config::default());
+        let b = check_sources(&[("src/lib.rs", &large(9))], &Config::default());
+        assert_eq!(a.findings[0].rule, Rule::LargeInline);
+        // The chain shows a different size, the fingerprint does not change.
+        assert_ne!(a.findings[0].chain, b.findings[0].chain);
+        assert!(
+            a.findings[0].chain[0].contains("bytes)"),
+            "{:?}",
+            a.findings[0].chain
+        );
+        assert_eq!(a.findings[0].fingerprint, b.findings[0].fingerprint);
+        assert_eq!(
+            without_sizes("E.s: Stats (161 bytes) → Stats.b: [u64; 20] (160 bytes)"),
+            "E.s: Stats → Stats.b: [u64; 20]"
+        );
+        for kept in [
+            "E.a: (u8, u16)",
+            "E.f: Foo (see bar)",
+            "x (12 items)",
+            "x ( bytes)",
+            "x (1",
+        ] {
+            assert_eq!(without_sizes(kept), kept);
+        }
+        assert_eq!(without_sizes("E.s: S (about 1 byte)!"), "E.s: S!");
     }
 
     #[test]

@@ -134,6 +134,9 @@ pub struct ErrorImpl {
     pub self_ty: Ty,
     /// The impl's generic parameter names.
     pub generics: Vec<String>,
+    /// The impl's own type parameters with their bounds (inline and `where`): an
+    /// `impl<E: Error> Error for Wrap<E>` bounds `Wrap`'s parameter as an error.
+    pub params: Vec<Generic>,
 }
 
 /// Where a type that may contain error positions is written.
@@ -149,6 +152,10 @@ pub struct Site {
     pub generics: Vec<String>,
     /// The `Self` type in scope.
     pub self_ty: Option<Ty>,
+    /// The trait bounds on the generic parameters in scope (`fn f<E: Error>`, `where E: Error`),
+    /// as (parameter, bound path). Whether a bound is an error trait is the resolver's to say
+    /// ([`crate::resolve::Program::is_error_bound`] follows `use … as` renames).
+    pub bounds: Vec<(String, Vec<String>)>,
 }
 
 /// The kind of a [`Site`].
@@ -251,20 +258,42 @@ fn is_error_trait(p: &syn::Path) -> bool {
 
 fn derives_error(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
+        if a.path().is_ident("cfg_attr") {
+            // `#[cfg_attr(feature = "std", derive(thiserror::Error))]`: the derive under any
+            // condition (the scan sees every configuration at once).
+            let Ok(list) =
+                a.parse_args_with(Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated)
+            else {
+                return false;
+            };
+            return list.iter().skip(1).any(|m| match m {
+                syn::Meta::List(l) if l.path.is_ident("derive") => derive_list_has_error(&l.tokens),
+                _ => false,
+            });
+        }
         if !a.path().is_ident("derive") {
             return false;
         }
-        let Ok(list) = a.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-        else {
-            return false;
-        };
-        list.iter().any(|p| {
-            p.segments.last().is_some_and(|s| {
-                matches!(
-                    s.ident.to_string().as_str(),
-                    "Error" | "Snafu" | "Diagnostic"
-                )
-            })
+        match &a.meta {
+            syn::Meta::List(l) => derive_list_has_error(&l.tokens),
+            _ => false,
+        }
+    })
+}
+
+/// The inside of `derive(…)` names `Error`, `Snafu` or `Diagnostic`.
+fn derive_list_has_error(tokens: &TokenStream) -> bool {
+    use syn::parse::Parser;
+    let Ok(list) = Punctuated::<syn::Path, syn::Token![,]>::parse_terminated.parse2(tokens.clone())
+    else {
+        return false;
+    };
+    list.iter().any(|p| {
+        p.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "Error" | "Snafu" | "Diagnostic"
+            )
         })
     })
 }
@@ -332,6 +361,7 @@ fn allows(attrs: &[syn::Attribute]) -> Vec<Allow> {
 /// comment) whose text starts with `errguard:` is one; one that is not `allow(…)` is recorded as
 /// malformed.
 pub fn scan_comments(text: &str) -> Vec<(u32, Allow)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
@@ -549,8 +579,10 @@ impl Indexer<'_> {
             syn::Item::Fn(f) => {
                 let mut generics = outer_generics.to_vec();
                 generics.extend(type_names(&f.sig.generics));
+                let from = self.out.sites.len();
                 self.sig(&f.sig, &generics, self_ty);
                 self.body(f.block.brace_token.span.open(), &generics, self_ty);
+                self.bound_sites(from, &f.sig.generics);
             }
             syn::Item::Impl(imp) => {
                 let mut generics = outer_generics.to_vec();
@@ -564,15 +596,28 @@ impl Indexer<'_> {
                         module: self.module.clone(),
                         self_ty: st.clone(),
                         generics: generics.clone(),
+                        params: generics_of(&imp.generics),
                     });
                 }
+                // `Self::Error` in the impl's signatures is the impl's `type Error = …`.
+                let assoc: Vec<(String, Ty)> = imp
+                    .items
+                    .iter()
+                    .filter_map(|ii| match ii {
+                        syn::ImplItem::Type(t) => Some((t.ident.to_string(), Ty::from_syn(&t.ty))),
+                        _ => None,
+                    })
+                    .collect();
+                let first_site = self.out.sites.len();
                 for ii in &imp.items {
                     match ii {
                         syn::ImplItem::Fn(f) => {
                             let mut g = generics.clone();
                             g.extend(type_names(&f.sig.generics));
+                            let from = self.out.sites.len();
                             self.sig(&f.sig, &g, Some(&st));
                             self.body(f.block.brace_token.span.open(), &g, Some(&st));
+                            self.bound_sites(from, &f.sig.generics);
                         }
                         syn::ImplItem::Type(t)
                             if imp.trait_.is_some() && (t.ident == "Error" || t.ident == "Err") =>
@@ -582,19 +627,28 @@ impl Indexer<'_> {
                         _ => {}
                     }
                 }
+                if !assoc.is_empty() {
+                    for site in &mut self.out.sites[first_site..] {
+                        replace_self_assoc(&mut site.ty, &assoc, 0);
+                    }
+                }
+                self.bound_sites(first_site, &imp.generics);
             }
             syn::Item::Trait(tr) => {
                 let mut generics = outer_generics.to_vec();
                 generics.extend(type_names(&tr.generics));
+                let first_site = self.out.sites.len();
                 for ti in &tr.items {
                     match ti {
                         syn::TraitItem::Fn(f) => {
                             let mut g = generics.clone();
                             g.extend(type_names(&f.sig.generics));
+                            let from = self.out.sites.len();
                             self.sig(&f.sig, &g, None);
                             if let Some(b) = &f.default {
                                 self.body(b.brace_token.span.open(), &g, None);
                             }
+                            self.bound_sites(from, &f.sig.generics);
                         }
                         syn::TraitItem::Type(t) if t.ident == "Error" || t.ident == "Err" => {
                             if let Some((_, ty)) = &t.default {
@@ -604,6 +658,7 @@ impl Indexer<'_> {
                         _ => {}
                     }
                 }
+                self.bound_sites(first_site, &tr.generics);
             }
             syn::Item::Mod(m) => {
                 let path_attr = m.attrs.iter().find_map(|a| match &a.meta {
@@ -642,6 +697,16 @@ impl Indexer<'_> {
                         alias: Some(alias.to_string()),
                         path: vec![ec.ident.to_string()],
                     });
+                }
+            }
+            syn::Item::Macro(m)
+                if m.ident.is_none()
+                    && matches!(m.mac.delimiter, syn::MacroDelimiter::Brace(_)) =>
+            {
+                // `cfg_net! { pub struct … }`: most such macros emit their input items
+                // unchanged, under a `#[cfg]`. Input that does not parse as items is left alone.
+                if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                    self.items(&file.items, outer_generics, self_ty);
                 }
             }
             syn::Item::Const(c) => {
@@ -705,6 +770,23 @@ impl Indexer<'_> {
         });
     }
 
+    /// Records the trait bounds of `g`'s parameters on the sites from `from` on.
+    fn bound_sites(&mut self, from: usize, g: &syn::Generics) {
+        let bounds: Vec<(String, Vec<String>)> = generics_of(g)
+            .into_iter()
+            .flat_map(|g| {
+                let name = g.name;
+                g.bounds.into_iter().map(move |b| (name.clone(), b))
+            })
+            .collect();
+        if bounds.is_empty() {
+            return;
+        }
+        for s in &mut self.out.sites[from..] {
+            s.bounds.extend(bounds.iter().cloned());
+        }
+    }
+
     fn site(&mut self, ty: Ty, kind: SiteKind, generics: &[String], self_ty: Option<&Ty>) {
         self.out.sites.push(Site {
             module: self.module.clone(),
@@ -712,6 +794,7 @@ impl Indexer<'_> {
             kind,
             generics: generics.to_vec(),
             self_ty: self_ty.cloned(),
+            bounds: Vec::new(),
         });
     }
 
@@ -739,6 +822,47 @@ impl Indexer<'_> {
         for ty in found {
             self.site(ty, SiteKind::Closure, generics, self_ty);
         }
+    }
+}
+
+/// Replaces `Self::Name` with the impl's `type Name = T;` (one level: `T` is not rewritten).
+fn replace_self_assoc(ty: &mut Ty, assoc: &[(String, Ty)], depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let d = depth + 1;
+    match &mut ty.kind {
+        TyKind::Path(p) => {
+            if !p.global
+                && p.segs.len() == 2
+                && p.segs[0].name == "Self"
+                && p.segs[0].args.is_empty()
+                && p.segs[1].args.is_empty()
+                && let Some((_, t)) = assoc.iter().find(|(n, _)| *n == p.segs[1].name)
+            {
+                *ty = t.clone();
+                return;
+            }
+            for seg in &mut p.segs {
+                for a in &mut seg.args {
+                    replace_self_assoc(a, assoc, d);
+                }
+            }
+        }
+        TyKind::Tuple(es) => es.iter_mut().for_each(|e| replace_self_assoc(e, assoc, d)),
+        TyKind::Array(e, _) | TyKind::Slice(e) | TyKind::Ref(e) | TyKind::Ptr(e) => {
+            replace_self_assoc(e, assoc, d)
+        }
+        TyKind::Dyn(bs) | TyKind::Impl(bs) => {
+            for b in bs {
+                for seg in &mut b.segs {
+                    for a in &mut seg.args {
+                        replace_self_assoc(a, assoc, d);
+                    }
+                }
+            }
+        }
+        _ => {}
     }
 }
 

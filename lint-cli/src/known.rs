@@ -111,7 +111,9 @@ pub fn lookup(path: &[String]) -> Option<Known> {
             };
             k(Collection, fixed(size, 8, true))
         }
-        "SmallVec" => k(Collection, Layout::Unknown),
+        // Its inline array plus a capacity word (when the array is under 16 bytes the heap
+        // pointer and length are wider, which this under-counts).
+        "SmallVec" => k(Collection, Layout::ArgPlus(8)),
         "Value" if matches!(krate, "serde_json" | "toml" | "serde_yaml" | "serde_value") => {
             k(Document, fixed(32, 8, true))
         }

@@ -74,6 +74,9 @@ pub struct Config {
     pub deny_warnings: bool,
     /// The config file in use, if any (where unused `ignore` entries are reported).
     pub config_file: Option<PathBuf>,
+    /// The folder that paths in fingerprints and reports are relative to
+    /// ([`fingerprint::stable_root`]); `None`: the current directory.
+    pub root: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -88,6 +91,7 @@ impl Default for Config {
             ignore: Vec::new(),
             deny_warnings: false,
             config_file: None,
+            root: None,
         }
     }
 }
@@ -179,6 +183,8 @@ pub struct Report {
     /// What `--baseline` removed and which of its entries are stale, when one was applied
     /// ([`baseline::Baseline::apply`]).
     pub baseline: Option<baseline::Outcome>,
+    /// [`Config::root`] of the run: what the emitters make paths relative to.
+    pub root: Option<PathBuf>,
 }
 
 impl Report {
@@ -435,7 +441,7 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
     let analysis = rules::analyse(&prog, &enabled, &limits, &ignores);
     let raw = analysis.findings;
     let mut lines: HashMap<usize, Option<Vec<String>>> = HashMap::new();
-    let cwd = std::env::current_dir().ok();
+    let root = config.root.as_deref();
     let findings: Vec<Finding> = raw
         .into_iter()
         .map(|r| {
@@ -448,10 +454,17 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
             let source_line = file_lines
                 .as_ref()
                 .and_then(|l| l.get(r.pos.line as usize - 1).cloned());
+            // Two `Error`s in `mod a` and `mod b` of one file are different findings.
+            let module = inline_module(&prog.files[r.file].index, r.pos);
+            let qualified = if module.is_empty() {
+                r.type_name.clone()
+            } else {
+                format!("{}::{}", module.join("::"), r.type_name)
+            };
             let fingerprint = fingerprint::fingerprint(
                 r.rule,
-                &fingerprint::relative_to(path, cwd.as_deref()),
-                &r.type_name,
+                &fingerprint::root_relative(path, root),
+                &qualified,
                 &r.chain,
             );
             Finding {
@@ -474,8 +487,14 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
     if enabled.contains(&Rule::UnusedAllow) {
         findings.extend(unused_ignores(config, &analysis.used_ignores));
     }
-    findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    // By the paths the reports show, so the order does not depend on the current folder.
+    findings.sort_by_cached_key(|f| {
+        (
+            fingerprint::root_relative(&f.file, root),
+            f.line,
+            f.column,
+            f.rule,
+        )
     });
     Report {
         summary: Summary {
@@ -485,7 +504,23 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
         findings,
         errors: Vec::new(),
         baseline: None,
+        root: config.root.clone(),
     }
+}
+
+/// The inline `mod` path (within its file) of the finding at `pos`: the module of the type
+/// defined there, or, for a type written in a signature, of the last site starting at or before
+/// it.
+fn inline_module(index: &index::FileIndex, pos: ty::Pos) -> &[String] {
+    if let Some(d) = index.defs.iter().find(|d| d.pos == pos) {
+        return &d.module;
+    }
+    index
+        .sites
+        .iter()
+        .filter(|s| s.ty.pos <= pos)
+        .max_by_key(|s| s.ty.pos)
+        .map_or(&[], |s| &s.module)
 }
 
 /// `unused-allow` findings for the config's `ignore` entries that suppressed nothing, located at
@@ -507,7 +542,7 @@ fn unused_ignores(config: &Config, used: &HashSet<usize>) -> Vec<Finding> {
             Finding {
                 fingerprint: fingerprint::fingerprint(
                     Rule::UnusedAllow,
-                    &fingerprint::relative_path(&file),
+                    &fingerprint::root_relative(&file, config.root.as_deref()),
                     &e.path,
                     &chain,
                 ),

@@ -3,14 +3,15 @@
 //!
 //! Works as `cargo errguard check` (cargo passes `errguard` first), as `cargo-errguard check`, and
 //! through `cargo run -p errguard-lint -- check`. Exit codes: 0 nothing at a failing level (or
-//! `--write-baseline` done), 1 findings at a failing level (after `--baseline`), 2 could not run
+//! `--write-baseline` done), 1 findings at a failing level (after `--baseline`), or stale baseline
+//! entries with `--strict-baseline`, 2 could not run
 //! (usage, a missing or malformed baseline, a report or baseline that cannot be written).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use errguard_lint::baseline::Baseline;
 use errguard_lint::output::{self, Format};
 use errguard_lint::{Config, Level, Rule, rule_docs};
@@ -99,6 +100,10 @@ struct CheckArgs {
     /// Leave out the findings recorded in this baseline file; report its stale entries.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// With `--baseline`: exit 1 when the baseline has stale entries (types fixed or gone), so
+    /// the file is kept trimmed.
+    #[arg(long, requires = "baseline")]
+    strict_baseline: bool,
     /// Record every current finding in FILE as the baseline, then exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
@@ -137,13 +142,52 @@ fn parse_deny(s: &str) -> Result<DenyArg, String> {
     }
 }
 
+/// The `-A/-W/-D RULE` flags of `check` in command-line order (`-D warnings` left out: it is
+/// not a rule).
+fn level_flags_in_order(m: &ArgMatches) -> Vec<(Rule, Level)> {
+    let mut flags: Vec<(usize, Rule, Level)> = Vec::new();
+    for (id, level) in [
+        ("allow", Level::Allow),
+        ("warn", Level::Warn),
+        ("deny", Level::Deny),
+    ] {
+        let indices = m.indices_of(id).into_iter().flatten();
+        let rules: Vec<Option<Rule>> = if id == "deny" {
+            m.get_many::<DenyArg>(id)
+                .into_iter()
+                .flatten()
+                .map(|d| match d {
+                    DenyArg::Rule(r) => Some(*r),
+                    DenyArg::Warnings => None,
+                })
+                .collect()
+        } else {
+            m.get_many::<Rule>(id)
+                .into_iter()
+                .flatten()
+                .map(|r| Some(*r))
+                .collect()
+        };
+        flags.extend(
+            indices
+                .zip(rules)
+                .filter_map(|(i, r)| r.map(|r| (i, r, level))),
+        );
+    }
+    flags.sort_by_key(|(i, ..)| *i);
+    flags.into_iter().map(|(_, r, l)| (r, l)).collect()
+}
+
 fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `cargo errguard …` runs `cargo-errguard errguard …`.
     if args.get(1).is_some_and(|a| a == "errguard") {
         args.remove(1);
     }
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -155,6 +199,10 @@ fn main() -> ExitCode {
         Command::Check(a) => *a,
         Command::Explain(e) => return explain(e),
     };
+    let order = matches
+        .subcommand_matches("check")
+        .map(level_flags_in_order)
+        .unwrap_or_default();
     let mut config = Config {
         max_file_size: a.max_file_size,
         jobs: a.jobs,
@@ -176,6 +224,9 @@ fn main() -> ExitCode {
     } else {
         None
     };
+    config.root =
+        errguard_lint::fingerprint::stable_root(packages.as_ref().map(|w| w.root.as_path()));
+    let packages = packages.map(|w| w.packages);
     let paths = match &packages {
         Some(p) => errguard_lint::workspace::scan_paths(p),
         None if a.paths.is_empty() => vec![PathBuf::from(".")],
@@ -208,23 +259,10 @@ fn main() -> ExitCode {
     if let Some(m) = a.max_error_size {
         config.max_error_size = m;
     }
-    let deny: Vec<Rule> = a
-        .deny
-        .iter()
-        .filter_map(|d| match d {
-            DenyArg::Rule(r) => Some(*r),
-            DenyArg::Warnings => None,
-        })
-        .collect();
     config.deny_warnings = a.deny.iter().any(|d| matches!(d, DenyArg::Warnings));
-    for (rules, level) in [
-        (&a.allow, Level::Allow),
-        (&a.warn, Level::Warn),
-        (&deny, Level::Deny),
-    ] {
-        for r in rules {
-            config.levels.insert(*r, level);
-        }
+    // As in rustc, the last of `-A/-W/-D` naming a rule wins: `-D x -A x` allows `x`.
+    for (r, level) in order {
+        config.levels.insert(r, level);
     }
     // Read the baseline first: a bad one is a usage error, not worth a scan.
     let baseline = match a.baseline.as_deref().map(Baseline::load).transpose() {
@@ -319,6 +357,19 @@ fn main() -> ExitCode {
             eprintln!("error: cannot write the report: {e}");
             return ExitCode::from(2);
         }
+    }
+    let stale = report.baseline.as_ref().map_or(0, |b| b.stale.len());
+    if a.strict_baseline && stale > 0 {
+        eprintln!(
+            "error: --strict-baseline: {stale} stale {} in {}; remove {} (or write the baseline again)",
+            if stale == 1 { "entry" } else { "entries" },
+            a.baseline
+                .as_deref()
+                .unwrap_or(std::path::Path::new(""))
+                .display(),
+            if stale == 1 { "it" } else { "them" },
+        );
+        return ExitCode::from(1);
     }
     if report.has_failures() {
         ExitCode::from(1)

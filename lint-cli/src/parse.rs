@@ -41,7 +41,8 @@ pub struct ParseFailure {
 
 /// Tokenises `src` and parses its items with function bodies kept as token streams.
 pub fn parse_items(src: &str) -> Result<Parsed, ParseFailure> {
-    let src = blank_shebang(src);
+    // A UTF-8 byte order mark is not a column: positions on line 1 count from after it.
+    let src = blank_shebang(src.strip_prefix('\u{feff}').unwrap_or(src));
     let tokens = TokenStream::from_str(&src).map_err(|e| ParseFailure {
         pos: Some(Pos::of(e.span())),
         message: format!("cannot tokenise: {e}"),
@@ -127,6 +128,10 @@ impl Strip {
             let joint_arrow_now = matches!(&tok, TokenTree::Punct(p) if (p.as_char() == '-' || p.as_char() == '=') && p.spacing() == Spacing::Joint);
             let bang_now = matches!(&tok, TokenTree::Punct(p) if p.as_char() == '!' && p.spacing() == Spacing::Alone);
             let was_macro_body = prev_bang || prev_bang_ident;
+            // `name! { … }` (not `macro_rules! name { … }`): its body may be items, as in
+            // tokio's `cfg_net! { … }`; the indexer parses it as items when it can, so its
+            // function bodies are cut out like any others.
+            let item_macro_body = prev_bang && !prev_bang_ident;
             prev_bang_ident = prev_bang && matches!(tok, TokenTree::Ident(_));
             prev_bang = bang_now;
             match tok {
@@ -143,7 +148,7 @@ impl Strip {
                         state = State::Plain;
                         item_start = true;
                         angle = 0;
-                    } else if was_macro_body {
+                    } else if was_macro_body && !(is_brace && item_macro_body) {
                         // Macro input: syn keeps it as tokens; leave it alone.
                         out.push(TokenTree::Group(g));
                         item_start = is_brace;
@@ -153,12 +158,29 @@ impl Strip {
                         }
                     } else if is_brace && depth < MAX_STRIP_DEPTH {
                         let span = g.span();
-                        let inner = g.stream();
-                        drop(g);
-                        let inner: TokenStream = self.level(inner, depth + 1).into_iter().collect();
-                        let mut ng = Group::new(Delimiter::Brace, inner);
-                        ng.set_span(span);
-                        out.push(TokenTree::Group(ng));
+                        // A macro's input is stripped only if it then parses as items: a DSL
+                        // with `fn … { }` in it that is not Rust is kept as written.
+                        let outer_bodies = was_macro_body.then(|| std::mem::take(&mut self.bodies));
+                        let inner: TokenStream =
+                            self.level(g.stream(), depth + 1).into_iter().collect();
+                        let mut keep = false;
+                        if let Some(outer) = outer_bodies {
+                            let inner_bodies = std::mem::replace(&mut self.bodies, outer);
+                            // Too deep for syn: the file is reported whole (see `parse_items`).
+                            keep = self.max_depth <= MAX_DEPTH
+                                && syn::parse2::<syn::File>(inner.clone()).is_err();
+                            if !keep {
+                                self.bodies.extend(inner_bodies);
+                            }
+                        }
+                        if keep {
+                            out.push(TokenTree::Group(g));
+                        } else {
+                            drop(g);
+                            let mut ng = Group::new(Delimiter::Brace, inner);
+                            ng.set_span(span);
+                            out.push(TokenTree::Group(ng));
+                        }
                         if state != State::FnSig {
                             state = State::Plain;
                             item_start = true;
@@ -448,6 +470,54 @@ mod tests {
         assert!(parse_items(&deep).is_err());
         let deep_body = format!("fn f() {{ {}1{} }}", "(".repeat(50_000), ")".repeat(50_000));
         assert!(parse_items(&deep_body).is_ok());
+    }
+
+    #[test]
+    fn item_macro_bodies_are_stripped_macro_rules_kept() {
+        let p = parse_items(
+            "cfg_x! { fn a() -> u8 { 1 } }\nmacro_rules! m { () => { fn b() { 2 } } }\n",
+        )
+        .unwrap();
+        // `a`'s body is cut out of the macro input; `macro_rules!` arms are left as written.
+        assert_eq!(p.bodies.len(), 1);
+        let syn::Item::Macro(m) = &p.file.items[0] else {
+            panic!("not a macro")
+        };
+        assert_eq!(m.mac.tokens.to_string(), "fn a () -> u8 { }");
+    }
+
+    #[test]
+    fn macro_input_that_is_not_items_is_kept_as_written() {
+        // `fn title { … }` is the DSL's, not Rust: stripped, it would not parse as items.
+        let src = "view! { fn title { <h1>\"hi\"</h1> } }\ncfg_y! { fn c() { 3 } }\n";
+        let p = parse_items(src).unwrap();
+        assert_eq!(p.bodies.len(), 1, "only `c`'s body is cut");
+        let syn::Item::Macro(m) = &p.file.items[0] else {
+            panic!("not a macro")
+        };
+        assert_eq!(
+            m.mac.tokens.to_string(),
+            "fn title { < h1 > \"hi\" </ h1 > }"
+        );
+        let syn::Item::Macro(m) = &p.file.items[1] else {
+            panic!("not a macro")
+        };
+        assert_eq!(m.mac.tokens.to_string(), "fn c () { }");
+    }
+
+    #[test]
+    fn byte_order_mark_is_not_a_column() {
+        let p = parse_items("\u{feff}pub struct Bom;\n").unwrap();
+        let syn::Item::Struct(st) = &p.file.items[0] else {
+            panic!("not a struct")
+        };
+        assert_eq!(
+            Pos::of(st.ident.span()),
+            Pos {
+                line: 1,
+                column: 12
+            }
+        );
     }
 
     #[test]

@@ -550,20 +550,29 @@ impl Program {
 
     /// The scope of a definition analysed on its own: its parameters are symbolic.
     pub fn root_scope(&self, id: DefId) -> Scope {
+        self.root_scope_bounded(id, &[])
+    }
+
+    /// [`Program::root_scope`], with the parameters at the positions where `bounded` is `true`
+    /// counted as error-bounded (bounds written on an `impl Error for` the type).
+    pub fn root_scope_bounded(&self, id: DefId, bounded: &[bool]) -> Scope {
         let d = self.def(id);
         let m = self.defs[id].module;
         let params = d
             .generics
             .iter()
-            .map(|g| {
-                let error_bound = g.bounds.iter().any(|b| self.is_error_bound(m, b));
+            .enumerate()
+            .map(|(i, g)| {
+                let error_bound = bounded.get(i).copied().unwrap_or(false)
+                    || g.bounds.iter().any(|b| self.is_error_bound(m, b));
                 (g.name.clone(), Bind::Symbolic { error_bound })
             })
             .collect();
         Scope::new(self.defs[id].file, m, params, None)
     }
 
-    fn is_error_bound(&self, m: ModId, bound: &[String]) -> bool {
+    /// Whether a trait bound (as a path) written in module `m` is an error trait.
+    pub fn is_error_bound(&self, m: ModId, bound: &[String]) -> bool {
         let Some(last) = bound.last() else {
             return false;
         };
@@ -664,6 +673,138 @@ impl Program {
     }
 }
 
+/// Longest instantiation key kept: a type whose fully substituted text is longer than this is
+/// not sized or walked further (an alias that doubles its argument at each level would
+/// otherwise grow without bound).
+pub const MAX_KEY_LEN: usize = 1024;
+
+impl Program {
+    /// The instantiation key of a type written in `scope`: its text with every generic parameter
+    /// replaced by what it is bound to (recursively), each path tagged with the module it is
+    /// resolved from. Two types with the same key have the same layout and contents. `None`
+    /// when the key would be longer than [`MAX_KEY_LEN`].
+    ///
+    /// ```
+    /// use errguard_lint::resolve::{Program, SourceFile};
+    /// let index = errguard_lint::index_source("type P<T> = (T, T); struct S { p: P<u8> }").unwrap();
+    /// let prog = Program::new(vec![SourceFile { path: "a.rs".into(), index }]);
+    /// let s = prog.root_scope(1);
+    /// let errguard_lint::index::Body::Struct(f) = &prog.def(1).body else { unreachable!() };
+    /// assert_eq!(prog.instance_key(&f[0].ty, &s).unwrap(), "P<u8@0,>@0");
+    /// ```
+    pub fn instance_key(&self, ty: &Ty, scope: &Scope) -> Option<String> {
+        let mut out = String::new();
+        self.canon(ty, scope, &mut out, 0).then_some(out)
+    }
+
+    /// The instantiation key of a definition with its parameters bound as in `scope`.
+    pub fn def_key(&self, id: DefId, scope: &Scope) -> Option<String> {
+        let mut out = format!("#{id}<");
+        for (_, b) in &scope.data().params {
+            if !self.canon_bind(b, &mut out, 0) {
+                return None;
+            }
+            out.push(',');
+        }
+        out.push('>');
+        Some(out)
+    }
+
+    fn canon_bind(&self, b: &Bind, out: &mut String, depth: usize) -> bool {
+        match b {
+            Bind::To(t, s) => self.canon(t, s, out, depth + 1),
+            Bind::Symbolic { error_bound } => {
+                out.push_str(if *error_bound { "?E" } else { "?" });
+                true
+            }
+            Bind::Unknown => {
+                out.push('_');
+                true
+            }
+        }
+    }
+
+    fn canon(&self, ty: &Ty, scope: &Scope, out: &mut String, depth: usize) -> bool {
+        use std::fmt::Write;
+        if out.len() > MAX_KEY_LEN || depth > 64 {
+            return false;
+        }
+        let d = depth + 1;
+        match &ty.kind {
+            TyKind::Path(p) => {
+                if p.segs.len() == 1 && !p.global {
+                    let name = p.segs[0].name.as_str();
+                    if let Some(b) = scope.param(name) {
+                        return self.canon_bind(b, out, d);
+                    }
+                    if name == "Self" {
+                        return match &scope.data().self_ty {
+                            Some((t, s)) => self.canon(t, s, out, d),
+                            None => {
+                                out.push_str("Self");
+                                true
+                            }
+                        };
+                    }
+                }
+                if p.global {
+                    out.push_str("::");
+                }
+                for (i, seg) in p.segs.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("::");
+                    }
+                    out.push_str(&seg.name);
+                    if !seg.args.is_empty() {
+                        out.push('<');
+                        for a in &seg.args {
+                            if !self.canon(a, scope, out, d) {
+                                return false;
+                            }
+                            out.push(',');
+                        }
+                        out.push('>');
+                    }
+                }
+                let _ = write!(out, "@{}", scope.module());
+            }
+            TyKind::Tuple(elems) => {
+                out.push('(');
+                for e in elems {
+                    if !self.canon(e, scope, out, d) {
+                        return false;
+                    }
+                    out.push(',');
+                }
+                out.push(')');
+            }
+            TyKind::Array(e, len) => {
+                out.push('[');
+                if !self.canon(e, scope, out, d) {
+                    return false;
+                }
+                let _ = match len {
+                    ArrayLen::Known(n) => write!(out, ";{n}]"),
+                    ArrayLen::Const(p) => write!(out, ";{}@{}]", p.join("::"), scope.module()),
+                    ArrayLen::Unknown => write!(out, ";_]"),
+                };
+            }
+            TyKind::Slice(e) | TyKind::Ref(e) | TyKind::Ptr(e) => {
+                out.push_str(match &ty.kind {
+                    TyKind::Slice(_) => "[]",
+                    TyKind::Ref(_) => "&",
+                    _ => "*",
+                });
+                return self.canon(e, scope, out, d);
+            }
+            _ => {
+                let _ = write!(out, "{ty}@{}", scope.module());
+            }
+        }
+        out.len() <= MAX_KEY_LEN
+    }
+}
+
 /// An estimated layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
@@ -673,8 +814,12 @@ pub struct Size {
     pub align: u64,
     /// Every part was known.
     pub exact: bool,
-    /// Has a niche (so `Option<Self>` is the same size).
-    pub niche: bool,
+    /// The size in bytes of the smallest scalar that has a niche (invalid values rustc can use
+    /// for an enclosing enum's tag, so `Option<Self>` is the same size); 0 when there is none.
+    pub niche: u64,
+    /// How many invalid values the largest niche has (a pointer has one, `bool` 254, a
+    /// capacity 2^63), saturating; 0 when there is none.
+    pub niches: u64,
 }
 
 impl Size {
@@ -682,14 +827,16 @@ impl Size {
         bytes: 0,
         align: 1,
         exact: false,
-        niche: false,
+        niche: 0,
+        niches: 0,
     };
-    fn fixed(bytes: u64, align: u64, niche: bool) -> Size {
+    fn fixed(bytes: u64, align: u64, niche: u64, niches: u64) -> Size {
         Size {
             bytes,
             align,
             exact: true,
             niche,
+            niches: if niche == 0 { 0 } else { niches },
         }
     }
 }
@@ -699,11 +846,24 @@ fn round_up(n: u64, align: u64) -> u64 {
     n.div_ceil(a).saturating_mul(a)
 }
 
-/// Estimates inline sizes, with a cache for definitions without parameters.
+/// How many types one top-level sizing may visit before the rest counts as unknown (the size
+/// is then reported as "at least").
+pub const SIZE_STEPS: usize = 10_000;
+
+/// Estimates inline sizes. Results are memoised on the instantiation (the definition or type
+/// with its arguments substituted, see [`Program::instance_key`]); an instantiation met again
+/// while it is being sized is a cycle and counts as unknown. A size that the depth limit or the
+/// step budget cut short is not memoised: it depends on where and when it was met, and a later
+/// root (the sizer serves them all) may compute it exactly. A size cut by a cycle is memoised:
+/// the type is recursive wherever it is met.
 pub struct Sizer<'p> {
     prog: &'p Program,
-    cache: HashMap<DefId, Size>,
-    in_progress: HashSet<DefId>,
+    cache: HashMap<String, Size>,
+    in_progress: HashSet<String>,
+    steps: usize,
+    total: u64,
+    /// Set when the depth limit or the step budget cut the current sizing short.
+    cut: bool,
 }
 
 impl<'p> Sizer<'p> {
@@ -713,13 +873,69 @@ impl<'p> Sizer<'p> {
             prog,
             cache: HashMap::new(),
             in_progress: HashSet::new(),
+            steps: 0,
+            total: 0,
+            cut: false,
         }
+    }
+
+    /// Starts a new step budget ([`SIZE_STEPS`]) for the next top-level sizing.
+    pub fn reset_budget(&mut self) {
+        self.steps = 0;
+    }
+
+    /// Steps taken since the sizer was made (bounded by [`SIZE_STEPS`] per budget).
+    pub fn total_steps(&self) -> u64 {
+        self.total
+    }
+
+    fn step(&mut self) -> bool {
+        if self.steps >= SIZE_STEPS {
+            self.cut = true;
+            return false;
+        }
+        self.steps += 1;
+        self.total += 1;
+        true
+    }
+
+    /// Looks `key` up, or computes it with `f` under cycle detection.
+    fn memo(&mut self, key: Option<String>, f: impl FnOnce(&mut Self) -> Size) -> Size {
+        let Some(key) = key else {
+            return Size::UNKNOWN;
+        };
+        if let Some(s) = self.cache.get(&key) {
+            return *s;
+        }
+        if !self.in_progress.insert(key.clone()) {
+            return Size::UNKNOWN;
+        }
+        let outer = std::mem::replace(&mut self.cut, false);
+        let s = f(self);
+        let cut = self.cut;
+        self.cut = outer || cut;
+        self.in_progress.remove(&key);
+        if !cut {
+            self.cache.insert(key, s);
+        }
+        s
     }
 
     /// The size of a type written in `scope`.
     pub fn size(&mut self, ty: &Ty, scope: &Scope, depth: usize) -> Size {
         if depth > 48 {
+            self.cut = true;
             return Size::UNKNOWN;
+        }
+        if !self.step() {
+            return Size::UNKNOWN;
+        }
+        if matches!(ty.kind, TyKind::Path(_)) {
+            let key = self.prog.instance_key(ty, scope);
+            return self.memo(key, |this| {
+                let node = this.prog.node(ty, scope);
+                this.size_node(node, depth)
+            });
         }
         let node = self.prog.node(ty, scope);
         self.size_node(node, depth)
@@ -727,55 +943,39 @@ impl<'p> Sizer<'p> {
 
     /// The size of a definition with arguments.
     pub fn size_def(&mut self, id: DefId, scope: &Scope, depth: usize) -> Size {
-        let generic = !self.prog.def(id).generics.is_empty();
-        if !generic && let Some(s) = self.cache.get(&id) {
-            return *s;
-        }
-        if !self.in_progress.insert(id) {
+        if !self.step() {
             return Size::UNKNOWN;
         }
-        let s = match &self.prog.def(id).body {
-            Body::Struct(fields) => {
-                let sizes: Vec<Size> = fields
-                    .iter()
-                    .map(|f| self.size(&f.ty, scope, depth + 1))
-                    .collect();
-                struct_size(&sizes)
-            }
+        let key = self.prog.def_key(id, scope);
+        self.memo(key, |this| this.size_def_uncached(id, scope, depth))
+    }
+
+    fn size_def_uncached(&mut self, id: DefId, scope: &Scope, depth: usize) -> Size {
+        let sizes = |this: &mut Self, fields: &[crate::index::Field]| -> Vec<Size> {
+            fields
+                .iter()
+                .map(|f| this.size(&f.ty, scope, depth + 1))
+                .collect()
+        };
+        match &self.prog.def(id).body {
+            Body::Struct(fields) => struct_size(&sizes(self, fields)),
             Body::Union(fields) => {
-                let sizes: Vec<Size> = fields
-                    .iter()
-                    .map(|f| self.size(&f.ty, scope, depth + 1))
-                    .collect();
+                let sizes = sizes(self, fields);
                 let align = sizes.iter().map(|s| s.align).max().unwrap_or(1);
                 Size {
                     bytes: round_up(sizes.iter().map(|s| s.bytes).max().unwrap_or(0), align),
                     align,
                     exact: sizes.iter().all(|s| s.exact),
-                    niche: false,
+                    niche: 0,
+                    niches: 0,
                 }
             }
             Body::Enum(variants) => {
-                let vs: Vec<Size> = variants
-                    .iter()
-                    .map(|v| {
-                        let sizes: Vec<Size> = v
-                            .fields
-                            .iter()
-                            .map(|f| self.size(&f.ty, scope, depth + 1))
-                            .collect();
-                        struct_size(&sizes)
-                    })
-                    .collect();
+                let vs: Vec<Vec<Size>> = variants.iter().map(|v| sizes(self, &v.fields)).collect();
                 enum_size(&vs)
             }
             Body::Alias(t) => self.size(t, scope, depth + 1),
-        };
-        self.in_progress.remove(&id);
-        if !generic {
-            self.cache.insert(id, s);
         }
-        s
     }
 
     fn size_node(&mut self, node: Node, depth: usize) -> Size {
@@ -791,31 +991,34 @@ impl<'p> Sizer<'p> {
                     None => Size::UNKNOWN,
                 };
                 match k.layout {
-                    Layout::Fixed { size, align, niche } => Size::fixed(size, align, niche),
+                    Layout::Fixed { size, align, niche } => {
+                        // The niche is in the type's widest scalar: a pointer, a capacity, a
+                        // `bool` or `char`. Its count is taken as large (more room for an
+                        // enclosing enum's tag errs low), except for lone pointers.
+                        let niches = if size == 8 && align == 8 { 1 } else { u64::MAX };
+                        let niches = if size == 1 { 254 } else { niches };
+                        Size::fixed(
+                            size,
+                            align,
+                            if niche { align.min(size).max(1) } else { 0 },
+                            niches,
+                        )
+                    }
                     Layout::Pointer => {
                         let fat = args
                             .first()
                             .is_some_and(|(t, s)| self.prog.is_unsized(t, s));
-                        Size::fixed(if fat { 16 } else { 8 }, 8, true)
+                        Size::fixed(if fat { 16 } else { 8 }, 8, 8, 1)
                     }
                     Layout::SameAsArg => arg(self, 0),
                     Layout::Option => {
                         let a = arg(self, 0);
-                        if a.niche {
-                            a
-                        } else {
-                            Size {
-                                bytes: round_up(a.bytes + 1, a.align),
-                                align: a.align,
-                                exact: a.exact,
-                                niche: true,
-                            }
-                        }
+                        enum_size(&[Vec::new(), vec![a]])
                     }
                     Layout::Result => {
                         let a = arg(self, 0);
                         let b = arg(self, 1);
-                        enum_size(&[a, b])
+                        enum_size(&[vec![a], vec![b]])
                     }
                     Layout::ArgPlus(n) => {
                         let a = arg(self, 0);
@@ -824,7 +1027,8 @@ impl<'p> Sizer<'p> {
                             bytes: round_up(a.bytes + n, align),
                             align,
                             exact: a.exact,
-                            niche: false,
+                            niche: 0,
+                            niches: 0,
                         }
                     }
                     Layout::Unknown => Size::UNKNOWN,
@@ -845,22 +1049,26 @@ impl<'p> Sizer<'p> {
                         bytes: es.bytes.saturating_mul(n),
                         align: es.align,
                         exact: es.exact,
-                        niche: es.niche && n > 0,
+                        niche: if n > 0 { es.niche } else { 0 },
+                        niches: if n > 0 { es.niches } else { 0 },
                     },
                     None => Size {
                         bytes: 0,
                         align: es.align,
                         exact: false,
-                        niche: false,
+                        niche: 0,
+                        niches: 0,
                     },
                 }
             }
             Node::Slice(..) => Size::UNKNOWN,
-            Node::Pointer(fat) => Size::fixed(if fat { 16 } else { 8 }, 8, true),
+            Node::Pointer(fat) => Size::fixed(if fat { 16 } else { 8 }, 8, 8, 1),
         }
     }
 }
 
+/// A struct or tuple: rustc orders fields by decreasing alignment, so with power-of-two
+/// alignments there is no padding between them, only at the end.
 fn struct_size(fields: &[Size]) -> Size {
     let align = fields.iter().map(|s| s.align).max().unwrap_or(1);
     let sum = fields.iter().fold(0u64, |a, s| a.saturating_add(s.bytes));
@@ -868,57 +1076,83 @@ fn struct_size(fields: &[Size]) -> Size {
         bytes: round_up(sum, align),
         align,
         exact: fields.iter().all(|s| s.exact),
-        niche: fields.iter().any(|s| s.niche),
+        // The smallest niche: assuming less room is taken keeps the enum estimate a lower bound.
+        niche: fields
+            .iter()
+            .map(|s| s.niche)
+            .filter(|&n| n > 0)
+            .min()
+            .unwrap_or(0),
+        niches: fields.iter().map(|s| s.niches).max().unwrap_or(0),
     }
 }
 
-fn enum_size(variants: &[Size]) -> Size {
-    if variants.is_empty() {
-        return Size::fixed(0, 1, false);
+/// An enum, each variant given by its fields' sizes. rustc computes two layouts and keeps the
+/// smaller: a tagged one (the tag at offset 0, each variant's fields after it in increasing
+/// alignment so small fields fill the tag's padding) and a niche-filling one (the tag is an
+/// invalid value of a scalar in the largest variant, the other variants fit around it). Where
+/// the niche's exact position is unknown it is assumed to leave the most room, so the estimate
+/// errs low, never high.
+fn enum_size(variants: &[Vec<Size>]) -> Size {
+    let structs: Vec<Size> = variants.iter().map(|v| struct_size(v)).collect();
+    match structs.as_slice() {
+        [] => return Size::fixed(0, 1, 0, 0),
+        [one] => return *one,
+        _ => {}
     }
-    let align = variants.iter().map(|s| s.align).max().unwrap_or(1);
-    let exact = variants.iter().all(|s| s.exact);
-    let tag: u64 = if variants.len() <= 256 { 1 } else { 2 };
-    let (big_i, big) = variants
+    let exact = structs.iter().all(|s| s.exact);
+    // The smallest integer that holds every discriminant.
+    let tag: u64 = if variants.len() <= 256 {
+        1
+    } else if variants.len() <= 65_536 {
+        2
+    } else {
+        4
+    };
+    let align = structs.iter().map(|s| s.align).max().unwrap_or(1).max(tag);
+    let tagged_end = variants
+        .iter()
+        .map(|fields| {
+            let mut fields = fields.clone();
+            fields.sort_by_key(|f| f.align);
+            fields
+                .iter()
+                .fold(tag, |off, f| round_up(off, f.align).saturating_add(f.bytes))
+        })
+        .max()
+        .unwrap_or(tag);
+    let tagged = round_up(tagged_end, align);
+    let (big_i, big) = structs
         .iter()
         .enumerate()
         .max_by_key(|(_, s)| s.bytes)
         .map(|(i, s)| (i, *s))
-        .expect("not empty");
-    if big.bytes == 0 {
-        return Size {
-            bytes: tag,
-            align: tag,
-            exact,
-            niche: variants.len() < 256,
-        };
-    }
-    let others_max = variants
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != big_i)
-        .map(|(_, s)| s.bytes)
-        .max()
-        .unwrap_or(0);
-    // Niche filling: the tag hides in the largest variant's niche when the others fit beside it.
-    if big.niche && others_max + big.align.min(8) <= big.bytes {
-        return Size {
-            bytes: big.bytes,
+        .expect("at least two variants");
+    let others = variants.len() as u64 - 1;
+    let niche_fits = big.niche > 0
+        && big.niches >= others
+        && structs
+            .iter()
+            .enumerate()
+            .all(|(i, s)| i == big_i || s.bytes.saturating_add(big.niche) <= big.bytes);
+    let niche_filled = round_up(big.bytes, align);
+    if niche_fits && niche_filled <= tagged {
+        Size {
+            bytes: niche_filled,
             align,
             exact,
-            niche: true,
-        };
-    }
-    let with_tag = variants
-        .iter()
-        .map(|s| round_up(tag, s.align) + s.bytes)
-        .max()
-        .unwrap_or(0);
-    Size {
-        bytes: round_up(with_tag, align),
-        align,
-        exact,
-        niche: true,
+            niche: if big.niches > others { big.niche } else { 0 },
+            niches: big.niches - others,
+        }
+    } else {
+        let spare = (1u64 << (8 * tag)).saturating_sub(variants.len() as u64);
+        Size {
+            bytes: tagged,
+            align,
+            exact,
+            niche: if spare > 0 { tag } else { 0 },
+            niches: spare,
+        }
     }
 }
 
@@ -997,6 +1231,129 @@ mod tests {
         assert_eq!(p.resolve(m, path), Res::Def(0));
         assert_eq!(p.def(0).name, "Thing");
         assert_eq!(p.defs[0].file, 1);
+    }
+
+    /// Declares the types for real and as source text, so the estimate is compared with
+    /// rustc's own `size_of` for the same definitions.
+    macro_rules! layouts {
+        ($($name:ident: $item:item)*) => {{
+            $( #[allow(dead_code)] $item )*
+            let src = stringify!($($item)*);
+            vec![$((stringify!($name), std::mem::size_of::<$name>() as u64)),*]
+                .into_iter()
+                .map(|(n, real)| (n, real, src))
+                .collect::<Vec<_>>()
+        }};
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn enum_estimates_match_rustc_and_never_exceed_it() {
+        use std::collections::HashMap;
+        use std::time::Duration;
+        let table = layouts! {
+            S2: enum S2 { A(u8, [u64; 15]), B(u64) }
+            T1: enum T1 { A(u64, u8), B }
+            T2: enum T2 { A([u8; 100], u64), B(String) }
+            T3: enum T3 { A { x: u8, y: u64 }, B { z: u16, w: u64 }, C }
+            T4: enum T4 { A(u8, u8, [u32; 30]), B(u16) }
+            N1: enum N1 { A(Box<str>), B(u64), C }
+            N3: enum N3 { A(String), B(u64, u64) }
+            N4: enum N4 { A(String), B(u64, u64, u64) }
+            N7: enum N7 { A(bool, u64), B(u32) }
+            N8: enum N8 { A(char), B(u16), C }
+            N10: struct N10 { a: Option<Duration>, b: Option<bool> }
+            N11: enum N11 { A(&'static str), B(u64) }
+            N12: enum N12 { A([u64; 16], Box<u8>), B([u64; 15]) }
+            N13: enum N13 { A(String, String), B(String) }
+            N14: enum N14 { A(u8), B(u16), C(u32), D(u64) }
+            N15: enum N15 { A(std::io::Error), B(String) }
+            N16: struct N16 { a: Result<String, std::io::Error> }
+            N17: struct N17 { a: Option<Result<u64, bool>> }
+            N18: enum N18 { A(u128), B }
+            N19: enum N19 { A(u8), B, C }
+            N20: enum N20 { A(Vec<u8>, u8), B(HashMap<String, String>) }
+            N21: enum N21 { A }
+            N22: enum N22 { A(u32, [u8; 3]), B(u16, u8) }
+        };
+        let p = prog(&[("x.rs", table[0].2)]);
+        let mut wrong = Vec::new();
+        for (name, real, _) in &table {
+            let est = size_of(&p, name);
+            assert!(
+                est.bytes <= *real,
+                "{name}: estimated {} > rustc {real}",
+                est.bytes
+            );
+            if est.bytes != *real {
+                wrong.push(format!("{name}: {} vs {real}", est.bytes));
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:?}");
+    }
+
+    #[test]
+    fn generic_nests_are_sized_per_instantiation() {
+        let p = prog(&[(
+            "x.rs",
+            "struct Pair<T> { a: T, b: T }
+             struct E { p: Pair<Pair<[u64; 10]>> }
+             type D<T> = (T, T);
+             struct Deep { x: D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<D<u8>>>>>>>>>>>>>>>>>>>>>>>>>> }
+             type R<T> = Result<(), (R<T>, R<T>)>;
+             struct Cyc { r: R<u8> }
+             type G<T> = Result<G<(T, T)>, G<Vec<T>>>;
+             struct Grow { g: G<u8> }
+",
+        )]);
+        let e = size_of(&p, "E");
+        assert_eq!((e.bytes, e.exact), (320, true));
+        let mut sizer = Sizer::new(&p);
+        let id = (0..p.defs.len())
+            .find(|&i| p.def(i).name == "Deep")
+            .unwrap();
+        let d = sizer.size_def(id, &p.root_scope(id), 0);
+        assert_eq!((d.bytes, d.exact), (1 << 26, true));
+        assert!(sizer.total_steps() < 1000, "{} steps", sizer.total_steps());
+        // Cycles through an alias and arguments that grow at every level end, as "at least".
+        for name in ["Cyc", "Grow"] {
+            let mut sizer = Sizer::new(&p);
+            let id = (0..p.defs.len()).find(|&i| p.def(i).name == name).unwrap();
+            let s = sizer.size_def(id, &p.root_scope(id), 0);
+            assert!(!s.exact, "{name}");
+            assert!(sizer.total_steps() <= SIZE_STEPS as u64, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_size_cut_short_for_one_root_is_not_reused_for_another() {
+        // `Inner` is first met 40 levels down (past the depth limit once its own 10 levels are
+        // added), then at the top of `Shallow`: there it must be sized exactly.
+        let mut src = String::new();
+        for i in 0..20 {
+            src.push_str(&format!("struct S{i} {{ s: S{} }}\n", i + 1));
+        }
+        src.push_str("struct S20 { t: Inner }\nstruct Inner { u: U0 }\n");
+        for i in 0..10 {
+            src.push_str(&format!("struct U{i} {{ u: U{} }}\n", i + 1));
+        }
+        src.push_str("struct U10 { x: [u64; 4] }\nstruct Shallow { t: Inner }\n");
+        let p = prog(&[("x.rs", &src)]);
+        let id = |name: &str| (0..p.defs.len()).find(|&i| p.def(i).name == name).unwrap();
+        let mut sizer = Sizer::new(&p);
+        let deep = sizer.size_def(id("S0"), &p.root_scope(id("S0")), 0);
+        assert!(!deep.exact);
+        sizer.reset_budget();
+        let shallow = sizer.size_def(id("Shallow"), &p.root_scope(id("Shallow")), 0);
+        assert_eq!((shallow.bytes, shallow.exact), (32, true));
+        // The same through the step budget: a root that spends it all first.
+        let mut sizer = Sizer::new(&p);
+        sizer.steps = SIZE_STEPS - 3;
+        let starved = sizer.size_def(id("Inner"), &p.root_scope(id("Inner")), 0);
+        assert!(!starved.exact);
+        sizer.reset_budget();
+        let again = sizer.size_def(id("Shallow"), &p.root_scope(id("Shallow")), 0);
+        assert_eq!((again.bytes, again.exact), (32, true));
     }
 
     #[test]

@@ -1,5 +1,10 @@
-//! The rules' documentation, compiled in from `docs/rules/<id>.md`: shown by
+//! The rules' documentation, compiled in from `lint-cli/docs/rules/<id>.md`: shown by
 //! `cargo errguard explain RULE` and embedded in SARIF output.
+//!
+//! The pages people read (and edit) are the repository's `docs/rules/*.md`. The package keeps a
+//! byte-identical copy in its own folder because `cargo publish` only packs files inside the
+//! package, so `include_str!` cannot reach `../docs`; a test fails on any drift between the two
+//! (edit `docs/rules/`, then `cp docs/rules/*.md lint-cli/docs/rules/`).
 //!
 //! ```
 //! use errguard_lint::{Rule, rule_docs};
@@ -17,11 +22,11 @@ use crate::Rule;
 /// The whole Markdown page of a rule.
 pub fn markdown(rule: Rule) -> &'static str {
     match rule {
-        Rule::HeapBuffer => include_str!("../../docs/rules/heap-buffer.md"),
-        Rule::GenericPayload => include_str!("../../docs/rules/generic-payload.md"),
-        Rule::LargeInline => include_str!("../../docs/rules/large-inline.md"),
-        Rule::UnboundedCollection => include_str!("../../docs/rules/unbounded-collection.md"),
-        Rule::UnusedAllow => include_str!("../../docs/rules/unused-allow.md"),
+        Rule::HeapBuffer => include_str!("../docs/rules/heap-buffer.md"),
+        Rule::GenericPayload => include_str!("../docs/rules/generic-payload.md"),
+        Rule::LargeInline => include_str!("../docs/rules/large-inline.md"),
+        Rule::UnboundedCollection => include_str!("../docs/rules/unbounded-collection.md"),
+        Rule::UnusedAllow => include_str!("../docs/rules/unused-allow.md"),
     }
 }
 
@@ -73,6 +78,32 @@ pub fn pascal_name(rule: Rule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_packaged_pages_are_the_repositorys_pages() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules");
+        // Outside the repository (a `cargo publish`ed crate) there is nothing to compare with.
+        let Ok(entries) = std::fs::read_dir(&repo) else {
+            return;
+        };
+        let mut pages: Vec<String> = entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md"))
+            .collect();
+        pages.sort();
+        let mut ids: Vec<String> = Rule::ALL.iter().map(|r| format!("{}.md", r.id())).collect();
+        ids.sort();
+        assert_eq!(pages, ids, "one page per rule in docs/rules");
+        for r in Rule::ALL {
+            let page = std::fs::read_to_string(repo.join(format!("{}.md", r.id()))).unwrap();
+            assert!(
+                page == markdown(r),
+                "docs/rules/{0}.md and lint-cli/docs/rules/{0}.md differ: \
+                 run `cp docs/rules/*.md lint-cli/docs/rules/`",
+                r.id()
+            );
+        }
+    }
 
     #[test]
     fn every_rule_has_a_page_a_summary_and_a_name() {

@@ -155,6 +155,8 @@ pub struct RawFinding {
 enum RootKey {
     Def(DefId),
     Written(usize, Pos),
+    /// A generic definition with concrete arguments, by [`Program::def_key`].
+    Instance(String),
 }
 
 struct Root {
@@ -163,6 +165,8 @@ struct Root {
     pos: Pos,
     /// For written roots: the type and its scope.
     written: Option<(Ty, Scope)>,
+    /// For instantiations: the definition and the scope binding its arguments.
+    instance: Option<(DefId, Scope)>,
     /// For written roots: the alias's suppressions (definitions carry their own).
     allows: Vec<AllowKey>,
     /// For definitions: the module path and the name, for `ignore` entries.
@@ -210,6 +214,11 @@ pub struct Analysis {
     pub findings: Vec<RawFinding>,
     /// Indexes of the `ignore` entries that suppressed a finding.
     pub used_ignores: HashSet<usize>,
+    /// Types visited by the walks and the size estimates together: bounded by the number of
+    /// error types times the per-type budgets, whatever the source.
+    pub steps: u64,
+    /// The roots analysed (error types and error positions), each with its own budgets.
+    pub roots: usize,
 }
 
 /// Runs the enabled rules over the program. `ignores` are the config's `ignore` entries, as
@@ -220,11 +229,14 @@ pub fn analyse(
     limits: &Limits,
     ignores: &[Vec<String>],
 ) -> Analysis {
-    let roots = find_roots(prog);
+    let (roots, impl_bounds) = find_roots(prog);
     let mut sizer = Sizer::new(prog);
     let mut out = Vec::new();
     let mut used: HashSet<AllowKey> = HashSet::new();
     let mut used_ignores = HashSet::new();
+    let mut steps = 0u64;
+    let mut analysed = 0;
+    let mut def_rules: HashMap<DefId, HashSet<Rule>> = HashMap::new();
     let keep_walking = prog.files.iter().any(|f| {
         f.index.defs.iter().any(|d| {
             !d.allows.is_empty()
@@ -246,14 +258,23 @@ pub fn analyse(
             .map(|(i, _)| i)
             .collect();
         let (scope, what) = match (&key, &root.written) {
-            (RootKey::Def(id), _) => (prog.root_scope(*id), Start::Def(*id)),
+            (RootKey::Def(id), _) => {
+                let bounded = impl_bounds.get(id).map_or(&[][..], Vec::as_slice);
+                (prog.root_scope_bounded(*id, bounded), Start::Def(*id))
+            }
             (RootKey::Written(..), Some((t, s))) => (s.clone(), Start::Ty(t.clone())),
+            (RootKey::Instance(_), _) => match &root.instance {
+                Some((id, s)) => (s.clone(), Start::Def(*id)),
+                None => continue,
+            },
             _ => continue,
         };
+        analysed += 1;
         let mut w = Walker {
             prog,
             limits,
             visited: HashSet::new(),
+            visited_ty: HashSet::new(),
             steps: 0,
             heap: None,
             generic: None,
@@ -267,6 +288,7 @@ pub fn analyse(
             Start::Def(id) => w.walk_def(*id, &scope, &mut chain, 0),
             Start::Ty(t) => w.walk(t, &scope, None, &mut chain, 0),
         }
+        steps += w.steps as u64;
         let (heap, generic, coll) = (w.heap.take(), w.generic.take(), w.coll.take());
         let mut found = Vec::new();
         let mut mk = |rule: Rule, message: String, chain: Vec<String>| {
@@ -311,6 +333,7 @@ pub fn analyse(
             );
         }
         if allowed(Rule::LargeInline) {
+            sizer.reset_budget();
             let mut through = root.allows.clone();
             let (size, chain) = match &what {
                 Start::Def(id) => {
@@ -341,6 +364,21 @@ pub fn analyse(
                 );
             }
         }
+        // An instantiation adds only what its definition, analysed on its own, does not
+        // already report (what its concrete arguments bring).
+        match (&key, &root.instance) {
+            (RootKey::Def(id), _) => {
+                def_rules
+                    .entry(*id)
+                    .or_default()
+                    .extend(found.iter().map(|f| f.rule));
+            }
+            (RootKey::Instance(_), Some((id, _))) => {
+                let own = def_rules.get(id);
+                found.retain(|f| own.is_none_or(|r| !r.contains(&f.rule)));
+            }
+            _ => {}
+        }
         if !found.is_empty() && !ignored.is_empty() {
             used_ignores.extend(ignored);
         } else {
@@ -354,6 +392,8 @@ pub fn analyse(
     Analysis {
         findings: out,
         used_ignores,
+        steps: steps + sizer.total_steps(),
+        roots: analysed,
     }
 }
 
@@ -524,6 +564,7 @@ struct Walker<'p> {
     prog: &'p Program,
     limits: &'p Limits,
     visited: HashSet<(DefId, String)>,
+    visited_ty: HashSet<String>,
     steps: usize,
     heap: Option<(String, Vec<String>)>,
     generic: Option<(String, Vec<String>)>,
@@ -536,7 +577,8 @@ struct Walker<'p> {
     keep_walking: bool,
 }
 
-const MAX_STEPS: usize = 20_000;
+/// How many types one error type's walk may visit before it stops (what it found so far stands).
+pub const MAX_STEPS: usize = 20_000;
 
 impl Walker<'_> {
     fn done(&self) -> bool {
@@ -570,15 +612,11 @@ impl Walker<'_> {
     }
 
     fn walk_def(&mut self, id: DefId, scope: &Scope, chain: &mut Vec<String>, depth: usize) {
-        let key_args: String = scope
-            .data()
-            .params
-            .iter()
-            .map(|(n, b)| match b {
-                Bind::To(t, _) => format!("{n}={t},"),
-                _ => format!("{n},"),
-            })
-            .collect();
+        // Keyed on the instantiation (arguments substituted through every scope), so
+        // `Pair<Pair<T>>` walks both levels and a nest that never repeats is cut by its size.
+        // An instantiation too large to key is walked unmemoised, still under the step budget
+        // and the depth limit.
+        let key_args = self.prog.def_key(id, scope);
         let d = self.prog.def(id);
         let file = self.prog.defs[id].file;
         let outer = self.active.len();
@@ -587,7 +625,9 @@ impl Walker<'_> {
         }
         // The same definition under other suppressions is walked again.
         let key_active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
-        if !self.visited.insert((id, key_args + &key_active)) {
+        if let Some(key_args) = key_args
+            && !self.visited.insert((id, key_args + &key_active))
+        {
             self.active.truncate(outer);
             return;
         }
@@ -600,7 +640,14 @@ impl Walker<'_> {
                 for a in variant.iter().chain(&f.allows) {
                     this.active.extend(allow_keys(file, a));
                 }
-                chain.push(format!("{owner}.{}: {}", f.name, f.ty));
+                let link = match bound_param(&f.ty, scope) {
+                    // Only a concrete argument says more than the parameter's name.
+                    Some((t, s)) if !mentions_param(&t, &s, 0) => {
+                        format!("{owner}.{}: {} = {t}", f.name, f.ty)
+                    }
+                    _ => format!("{owner}.{}: {}", f.name, f.ty),
+                };
+                chain.push(link);
                 let name = match &f.name {
                     FieldName::Named(n) => Some(n.as_str()),
                     FieldName::Index(_) => None,
@@ -643,6 +690,23 @@ impl Walker<'_> {
         if depth > 40 || self.done() {
             return;
         }
+        if let Some((t, s)) = bound_param(ty, scope) {
+            // Messages name the argument, not the parameter.
+            return self.walk(&t, &s, field, chain, depth + 1);
+        }
+        if let TyKind::Path(_) = ty.kind {
+            // The same instantiation under the same field name and suppressions finds the same
+            // things: walk it once (an alias nest like `D<D<D<u8>>>` with `type D<T> = (T, T)`
+            // is otherwise exponential).
+            // One too large to key is walked unmemoised, under the step budget.
+            if let Some(key) = self.prog.instance_key(ty, scope) {
+                let active: String = self.active.iter().map(|k| format!("{k:?};")).collect();
+                let key = format!("{key}|{}|{active}", field.unwrap_or(""));
+                if !self.visited_ty.insert(key) {
+                    return;
+                }
+            }
+        }
         match self.prog.node(ty, scope) {
             Node::Def(id, args) => {
                 let s = self.prog.def_scope(id, &args);
@@ -665,6 +729,23 @@ impl Walker<'_> {
                     Owns::Args | Owns::Message => {
                         for (t, s) in &args {
                             self.walk(t, s, field, chain, depth + 1);
+                        }
+                    }
+                    Owns::Collection if name == "SmallVec" => {
+                        // `SmallVec<[u8; N]>`: a byte buffer when its inline part alone is over
+                        // the limit; a small inline one is a short, bounded value.
+                        if let Some((t, s)) = args.first()
+                            && let Node::Array(e, es, n) = self.prog.node(t, s)
+                            && self.prog.is_byte(&e, &es)
+                        {
+                            if n.is_some_and(|n| n > self.limits.max_error_size) {
+                                self.hit_heap(format!("`{ty}` is a byte buffer"), chain);
+                            }
+                        } else {
+                            self.hit_coll(format!("`{ty}`"), chain);
+                            for (t, s) in &args {
+                                self.walk(t, s, field, chain, depth + 1);
+                            }
                         }
                     }
                     Owns::Collection => {
@@ -736,15 +817,21 @@ fn def_root(prog: &Program, id: DefId) -> Root {
         file: prog.defs[id].file,
         pos: d.pos,
         written: None,
+        instance: None,
         allows: Vec::new(),
         path,
         returned_by: 0,
     }
 }
 
+/// Which parameters of each definition an `impl Error for` bounds as errors, by position.
+type ImplBounds = HashMap<DefId, Vec<bool>>;
+
 /// Finds the error types: derives, `impl Error for`, and the error positions of signatures,
-/// aliases and associated types.
-fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
+/// aliases and associated types. Also returns the parameters that `impl<E: Error> Error for
+/// T<E>` bounds.
+fn find_roots(prog: &Program) -> (Vec<(RootKey, Root)>, ImplBounds) {
+    let mut impl_bounds: ImplBounds = HashMap::new();
     let mut roots: HashMap<RootKey, Root> = HashMap::new();
     let mut order: Vec<RootKey> = Vec::new();
     let mut add = |key: RootKey, root: Root, count: usize| {
@@ -772,8 +859,18 @@ fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
                 .map(|g| (g.clone(), Bind::Unknown))
                 .collect();
             let scope = Scope::new(fi, m, params, None);
-            if let Node::Def(id, _) = prog.node(&imp.self_ty, &scope) {
+            if let Node::Def(id, args) = prog.node(&imp.self_ty, &scope) {
                 add(RootKey::Def(id), def_root(id), 0);
+                let bounded = impl_bounds.entry(id).or_default();
+                for (i, (t, _)) in args.iter().enumerate() {
+                    let by_impl = imp.params.iter().any(|g| {
+                        t.is_ident(&g.name) && g.bounds.iter().any(|b| prog.is_error_bound(m, b))
+                    });
+                    if bounded.len() <= i {
+                        bounded.resize(i + 1, false);
+                    }
+                    bounded[i] |= by_impl;
+                }
             }
         }
         for site in &f.index.sites {
@@ -781,7 +878,13 @@ fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
             let params: Vec<(String, Bind)> = site
                 .generics
                 .iter()
-                .map(|g| (g.clone(), Bind::Symbolic { error_bound: false }))
+                .map(|g| {
+                    let error_bound = site
+                        .bounds
+                        .iter()
+                        .any(|(n, b)| n == g && prog.is_error_bound(m, b));
+                    (g.clone(), Bind::Symbolic { error_bound })
+                })
                 .collect();
             let self_ty = site.self_ty.as_ref().map(|t| {
                 (
@@ -807,6 +910,11 @@ fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
             let count = usize::from(site.kind != SiteKind::Param);
             let mut seen = HashSet::new();
             for (t, s) in positions {
+                if t.is_ident("Self") && site.kind != SiteKind::Assoc {
+                    // `fn try_map(self, …) -> Result<_, Self>` hands the value back to the
+                    // caller, the very fix the rules recommend: not an error type by itself.
+                    continue;
+                }
                 let mut found = Vec::new();
                 classify(prog, &t, &s, &mut found, 0);
                 for (key, root) in found {
@@ -843,13 +951,16 @@ fn find_roots(prog: &Program) -> Vec<(RootKey, Root)> {
             }
         }
     }
-    order
+    // Instantiations last, so their definitions' own findings are known when they are reported.
+    order.sort_by_key(|k| matches!(k, RootKey::Instance(_)));
+    let roots = order
         .into_iter()
         .map(|k| {
             let r = roots.remove(&k).expect("root recorded");
             (k, r)
         })
-        .collect()
+        .collect();
+    (roots, impl_bounds)
 }
 
 /// The `E`s of `Result<_, E>` inside a written type, following aliases.
@@ -876,12 +987,7 @@ fn error_positions(
             if let crate::resolve::Res::Def(id) = prog.resolve(scope.module(), p)
                 && let Body::Alias(target) = &prog.def(id).body
             {
-                let args: Vec<(Ty, Scope)> = p
-                    .args()
-                    .iter()
-                    .map(|a| (a.clone(), scope.clone()))
-                    .collect();
-                let s = prog.def_scope(id, &args);
+                let s = instance_scope(prog, id, p, scope);
                 error_positions(prog, target, &s, out, depth + 1);
                 return;
             }
@@ -930,6 +1036,7 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
         file,
         pos,
         written: Some((ty.clone(), scope.clone())),
+        instance: None,
         allows,
         path: Vec::new(),
         returned_by: 0,
@@ -960,12 +1067,7 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                 crate::resolve::Res::Def(id) => {
                     let d = prog.def(id);
                     if let Body::Alias(target) = &d.body {
-                        let args: Vec<(Ty, Scope)> = p
-                            .args()
-                            .iter()
-                            .map(|a| (a.clone(), scope.clone()))
-                            .collect();
-                        let s = prog.def_scope(id, &args);
+                        let s = instance_scope(prog, id, p, scope);
                         let inner = unwrap_pointer(prog, target, &s);
                         let nominal = matches!(prog.node(inner, &s), Node::Def(..));
                         if matches!(inner.kind, TyKind::Tuple(ref e) if !e.is_empty()) || nominal {
@@ -979,6 +1081,7 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                                     file: prog.defs[id].file,
                                     pos: d.pos,
                                     written: Some((ty.clone(), scope.clone())),
+                                    instance: None,
                                     allows: d
                                         .allows
                                         .iter()
@@ -990,13 +1093,15 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                         }
                     } else {
                         out.push((RootKey::Def(id), def_root(prog, id)));
+                        if let Some(inst) = instance_root(prog, id, ty, p, scope) {
+                            out.push(inst);
+                        }
                     }
                 }
                 crate::resolve::Res::Foreign(path) => {
-                    let ptr = matches!(path.last().map(String::as_str), Some("Box" | "Arc" | "Rc"));
-                    if ptr
+                    if is_wrapper(&path)
                         && let Some(a) = p.args().first()
-                        && matches!(prog.node(a, scope), Node::Def(..))
+                        && wraps_own_type(prog, a, scope, 0)
                     {
                         classify(prog, a, scope, out, depth + 1);
                         return;
@@ -1009,6 +1114,9 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
                 crate::resolve::Res::Unknown => {}
             }
         }
+        TyKind::Array(e, _) if wraps_own_type(prog, e, scope, 0) => {
+            classify(prog, e, scope, out, depth + 1)
+        }
         TyKind::Array(..) | TyKind::Slice(..) => out.push((
             RootKey::Written(file, ty.pos),
             written(ty.to_string(), file, ty.pos, Vec::new()),
@@ -1017,11 +1125,126 @@ fn classify(prog: &Program, ty: &Ty, scope: &Scope, out: &mut Vec<(RootKey, Root
     }
 }
 
-/// `Box<T>`, `Arc<T>`, `Rc<T>` → `T` (for classifying alias targets).
+/// A generic definition written with concrete arguments in an error position
+/// (`Ctx<FromUtf8Error>`) is analysed with those arguments too, and reported where it is
+/// written: the definition alone cannot show what `FromUtf8Error` brings.
+fn instance_root(
+    prog: &Program,
+    id: DefId,
+    ty: &Ty,
+    p: &crate::ty::PathTy,
+    scope: &Scope,
+) -> Option<(RootKey, Root)> {
+    if p.args().is_empty()
+        || prog.def(id).generics.is_empty()
+        || p.args().iter().any(|a| mentions_param(a, scope, 0))
+    {
+        return None;
+    }
+    let s = instance_scope(prog, id, p, scope);
+    let key = prog.def_key(id, &s)?;
+    Some((
+        RootKey::Instance(key),
+        Root {
+            name: ty.to_string(),
+            file: scope.file(),
+            pos: ty.pos,
+            written: None,
+            instance: Some((id, s)),
+            allows: Vec::new(),
+            path: def_root(prog, id).path,
+            returned_by: 0,
+        },
+    ))
+}
+
+/// The scope of definition `id` with the arguments written on `p` (in `scope`) bound.
+fn instance_scope(prog: &Program, id: DefId, p: &crate::ty::PathTy, scope: &Scope) -> Scope {
+    let args: Vec<(Ty, Scope)> = p
+        .args()
+        .iter()
+        .map(|a| (a.clone(), scope.clone()))
+        .collect();
+    prog.def_scope(id, &args)
+}
+
+/// A type that is a generic parameter bound to a type: what it is bound to.
+fn bound_param(ty: &Ty, scope: &Scope) -> Option<(Ty, Scope)> {
+    let TyKind::Path(p) = &ty.kind else {
+        return None;
+    };
+    if p.global || p.segs.len() != 1 || !p.segs[0].args.is_empty() {
+        return None;
+    }
+    match scope.param(&p.segs[0].name) {
+        Some(Bind::To(t, s)) => Some((t.clone(), s.clone())),
+        _ => None,
+    }
+}
+
+/// Whether a written type names a generic parameter that is not bound to a type (a function's
+/// own `T`, `Self`).
+fn mentions_param(ty: &Ty, scope: &Scope, depth: usize) -> bool {
+    if depth > 32 {
+        return true;
+    }
+    match &ty.kind {
+        TyKind::Path(p) => {
+            if !p.global {
+                let name = p.segs[0].name.as_str();
+                match scope.param(name) {
+                    // `T::Error`: a projection of a parameter is as unknown as the parameter.
+                    Some(_) if p.segs.len() > 1 => return true,
+                    Some(Bind::To(t, s)) => return mentions_param(t, s, depth + 1),
+                    Some(_) => return true,
+                    None if name == "Self" => return true,
+                    None => {}
+                }
+            }
+            p.segs
+                .iter()
+                .flat_map(|s| &s.args)
+                .any(|a| mentions_param(a, scope, depth + 1))
+        }
+        TyKind::Tuple(es) => es.iter().any(|e| mentions_param(e, scope, depth + 1)),
+        TyKind::Array(e, _) | TyKind::Slice(e) | TyKind::Ref(e) | TyKind::Ptr(e) => {
+            mentions_param(e, scope, depth + 1)
+        }
+        TyKind::Dyn(_) | TyKind::Impl(_) | TyKind::Other => true,
+        TyKind::FnPtr | TyKind::Never => false,
+    }
+}
+
+/// Foreign types that hold their first argument and nothing of their own the rules care about:
+/// an error position `Option<Big>` or `Vec<Big>` is reported as `Big`, at its definition, so one
+/// error type gives one finding.
+fn is_wrapper(path: &[String]) -> bool {
+    matches!(
+        path.last().map(String::as_str),
+        Some("Box" | "Arc" | "Rc" | "Option" | "Vec" | "VecDeque")
+    )
+}
+
+/// Whether a type is one of the scan's own definitions, possibly inside wrappers and arrays.
+fn wraps_own_type(prog: &Program, ty: &Ty, scope: &Scope, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match prog.node(ty, scope) {
+        Node::Def(..) => true,
+        Node::Foreign(path, _, args) if is_wrapper(&path) => args
+            .first()
+            .is_some_and(|(t, s)| wraps_own_type(prog, t, s, depth + 1)),
+        Node::Array(e, s, _) => wraps_own_type(prog, &e, &s, depth + 1),
+        _ => false,
+    }
+}
+
+/// `Box<T>`, `Option<T>`, `Vec<T>`, … → `T` (for classifying alias targets).
 fn unwrap_pointer<'t>(prog: &Program, ty: &'t Ty, scope: &Scope) -> &'t Ty {
     if let TyKind::Path(p) = &ty.kind
         && let crate::resolve::Res::Foreign(path) = prog.resolve(scope.module(), p)
-        && matches!(path.last().map(String::as_str), Some("Box" | "Arc" | "Rc"))
+        && is_wrapper(&path)
         && let Some(a) = p.args().first()
     {
         return a;
@@ -1040,6 +1263,46 @@ mod tests {
             .iter()
             .map(|f| (f.rule, f.line))
             .collect()
+    }
+
+    /// The one finding of `rule` in `r`.
+    fn one_of(r: &crate::Report, rule: Rule) -> &crate::Finding {
+        let of: Vec<_> = r.findings.iter().filter(|f| f.rule == rule).collect();
+        assert_eq!(of.len(), 1, "{:?}", r.findings);
+        of[0]
+    }
+
+    #[test]
+    fn an_enum_of_more_than_65536_variants_has_a_four_byte_tag() {
+        // 70,000 variants: the tag is a `u32` (a `u16` holds 65,536), and the spare tag values
+        // are counted without overflow. `A`'s 200 bytes follow the 4-byte tag.
+        let mut src =
+            String::from("#[derive(Debug, thiserror::Error)]\npub enum E {\n    A([u8; 200]),\n");
+        for i in 1..70_000 {
+            src.push_str(&format!("    V{i},\n"));
+        }
+        src.push_str("}\n");
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        let large = one_of(&r, Rule::LargeInline);
+        assert!(large.message.contains(" 204 bytes"), "{}", large.message);
+    }
+
+    #[test]
+    fn a_type_too_large_to_key_is_still_walked() {
+        // `Big<L…>`'s instantiation key is longer than `MAX_KEY_LEN`: it cannot be memoised,
+        // but the buffer behind it is still found.
+        let long = "L".repeat(crate::resolve::MAX_KEY_LEN + 10);
+        let src = format!(
+            "pub struct {long};
+pub struct Big<T> {{ t: T, body: Vec<u8> }}
+#[derive(Debug, thiserror::Error)]
+pub struct E {{ b: Big<{long}> }}
+"
+        );
+        let r = check_sources(&[("a.rs", &src)], &Config::default());
+        let heap = one_of(&r, Rule::HeapBuffer);
+        assert_eq!(heap.line, 4);
+        assert!(heap.chain.last().unwrap().ends_with("body: Vec<u8>"));
     }
 
     #[test]
@@ -1147,6 +1410,118 @@ pub struct E { body: Vec<u8> }
         );
         // Suppressions of rules that are off are not checked.
         let src = "#[errguard::allow(unbounded-collection, reason = \"x\")]\n#[derive(Debug, thiserror::Error)]\npub struct E { n: u8 }\n";
+        assert_eq!(found(src), []);
+    }
+
+    fn analysed(src: &str) -> Analysis {
+        let index = crate::index_source(src).unwrap();
+        let prog = Program::new(vec![crate::resolve::SourceFile {
+            path: "a.rs".into(),
+            index,
+        }]);
+        let enabled = Rule::ALL.into_iter().collect();
+        analyse(
+            &prog,
+            &enabled,
+            &Limits {
+                max_error_size: 128,
+            },
+            &[],
+        )
+    }
+
+    #[test]
+    fn alias_and_generic_nests_end_within_the_step_budgets() {
+        let d26 = format!("{}u8{}", "D<".repeat(26), ">".repeat(26));
+        for src in [
+            "type R<T> = Result<(), (R<T>, R<T>)>;\npub fn g() -> R<u8> { todo!() }\n".to_string(),
+            "type R<T> = Result<R<(T, T)>, R<Vec<T>>>;\npub fn g() -> R<u8> { todo!() }\n"
+                .to_string(),
+            format!(
+                "type D<T> = (T, T);\npub struct E {{ x: {d26} }}\nimpl std::error::Error for E {{}}\n"
+            ),
+        ] {
+            let a = analysed(&src);
+            // Each root has its own walk and size budgets; past the walk budget, the calls
+            // already under way each take one step to return (a few dozen here).
+            assert!(a.roots >= 1, "no root for {src}");
+            let per_root = (MAX_STEPS + crate::resolve::SIZE_STEPS + 64) as u64;
+            assert!(
+                a.steps <= a.roots as u64 * per_root,
+                "{} steps for {} roots in {src}",
+                a.steps,
+                a.roots
+            );
+        }
+        // The growing nest spends its budgets: the bound above is the one that holds it.
+        let a = analysed(
+            "type R<T> = Result<R<(T, T)>, R<Vec<T>>>;\npub fn g() -> R<u8> { todo!() }\n",
+        );
+        assert_eq!(a.roots, 1);
+        assert!(a.steps > MAX_STEPS as u64, "{}", a.steps);
+        // The 26-level nest is 2^26 bytes, found in a few hundred steps.
+        let a = analysed(&format!(
+            "type D<T> = (T, T);\npub struct E {{ x: {d26} }}\nimpl std::error::Error for E {{}}\n"
+        ));
+        assert_eq!(a.findings.len(), 1);
+        assert!(
+            a.findings[0].message.contains("67108864 bytes"),
+            "{:?}",
+            a.findings
+        );
+        assert!(a.steps < 2_000, "{}", a.steps);
+    }
+
+    #[test]
+    fn wrapped_own_errors_count_toward_their_definition() {
+        let r = check_sources(
+            &[(
+                "a.rs",
+                "pub struct Big { pub body: Vec<u8> }\n\
+                 impl std::error::Error for Big {}\n\
+                 pub fn f() -> Result<(), Option<Big>> { todo!() }\n\
+                 pub fn g() -> Result<(), Vec<Big>> { todo!() }\n\
+                 pub fn h() -> Result<(), Option<Box<Big>>> { todo!() }\n",
+            )],
+            &Config::default(),
+        );
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        assert_eq!((r.findings[0].line, r.findings[0].returned_by), (1, 3));
+    }
+
+    #[test]
+    fn self_error_in_an_impl_is_its_associated_type() {
+        let r = check_sources(
+            &[(
+                "a.rs",
+                "pub struct PErr { pub raw: Vec<u8> }\n\
+                 pub struct X;\n\
+                 impl TryFrom<u8> for X { type Error = PErr; fn try_from(v: u8) -> Result<Self, Self::Error> { todo!() } }\n\
+                 impl std::str::FromStr for X { type Err = PErr; fn from_str(s: &str) -> Result<Self, Option<Self::Err>> { todo!() } }\n",
+            )],
+            &Config::default(),
+        );
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        // Two `type … =` and the two signatures.
+        assert_eq!(r.findings[0].returned_by, 4);
+    }
+
+    #[test]
+    fn chains_name_concrete_arguments_only() {
+        let src = "pub struct Samples<B> { samples: B }\n\
+                   pub struct View<B> { inner: Samples<B> }\n\
+                   impl<B> std::error::Error for View<B> {}\n";
+        let r = check_sources(&[("a.rs", src)], &Config::default());
+        assert_eq!(
+            r.findings[0].chain,
+            ["View.inner: Samples<B>", "Samples.samples: B"]
+        );
+    }
+
+    #[test]
+    fn self_handed_back_is_not_an_error_position() {
+        let src = "pub struct Guard<T> { held: Vec<u8>, t: T }\n\
+                   impl<T> Guard<T> { pub fn try_map(self) -> Result<u8, Self> { todo!() } }\n";
         assert_eq!(found(src), []);
     }
 

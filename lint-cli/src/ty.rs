@@ -225,6 +225,13 @@ impl PathTy {
             .map(|s| {
                 let mut args = Vec::new();
                 let mut bindings = Vec::new();
+                if let syn::PathArguments::Parenthesized(p) = &s.arguments
+                    && let syn::ReturnType::Type(_, out) = &p.output
+                {
+                    // `Fn(A) -> Result<T, E>`: the output is an associated type binding
+                    // (`Output = …`), so its error positions are found like any other.
+                    bindings.push(Ty::convert(out, depth + 1));
+                }
                 if let syn::PathArguments::AngleBracketed(a) = &s.arguments {
                     for arg in &a.args {
                         match arg {

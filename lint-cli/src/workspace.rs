@@ -26,10 +26,20 @@ pub struct Package {
     pub roots: Vec<PathBuf>,
 }
 
+/// The packages to scan and their workspace's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    /// `cargo metadata`'s `workspace_root` (absolute).
+    pub root: PathBuf,
+    /// The packages.
+    pub packages: Vec<Package>,
+}
+
 #[derive(Deserialize)]
 struct Metadata {
     packages: Vec<MPackage>,
     workspace_members: Vec<String>,
+    workspace_root: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -48,7 +58,7 @@ struct MTarget {
 /// Runs `cargo metadata` and returns the packages to scan: every member with `workspace`, else
 /// the package of `manifest_path` (every member when it is a virtual manifest). An `Err` holds
 /// the message to print (cargo's own stderr when it failed).
-pub fn packages(manifest_path: Option<&Path>, workspace: bool) -> Result<Vec<Package>, String> {
+pub fn packages(manifest_path: Option<&Path>, workspace: bool) -> Result<Workspace, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.args(["metadata", "--format-version", "1", "--no-deps"]);
@@ -66,7 +76,11 @@ pub fn packages(manifest_path: Option<&Path>, workspace: bool) -> Result<Vec<Pac
     }
     let meta: Metadata = serde_json::from_slice(&out.stdout)
         .map_err(|e| format!("cannot read `cargo metadata` output: {e}"))?;
-    Ok(select(meta, manifest_path, workspace))
+    let root = meta.workspace_root.clone();
+    Ok(Workspace {
+        root,
+        packages: select(meta, manifest_path, workspace),
+    })
 }
 
 fn select(meta: Metadata, manifest_path: Option<&Path>, workspace: bool) -> Vec<Package> {
@@ -120,6 +134,8 @@ fn package(p: &MPackage) -> Package {
 
 fn shown(p: PathBuf) -> PathBuf {
     match std::env::current_dir() {
+        // Run from inside a root (`beta/src`): that root is `.`, not an empty path.
+        Ok(cwd) if p == cwd => PathBuf::from("."),
         Ok(cwd) => p.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(p),
         Err(_) => p,
     }
@@ -164,7 +180,7 @@ mod tests {
                 {"name":"b","id":"b 0.1","manifest_path":"/w/b/Cargo.toml","targets":[
                     {"src_path":"/w/b/src/main.rs"}]},
                 {"name":"dep","id":"dep 1","manifest_path":"/r/dep/Cargo.toml","targets":[]}],
-              "workspace_members":["a 0.1","b 0.1"]}"#,
+              "workspace_members":["a 0.1","b 0.1"],"workspace_root":"/w"}"#,
         )
         .unwrap();
         let ps = select(meta, None, true);

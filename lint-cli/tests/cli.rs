@@ -146,6 +146,24 @@ fn human_output_is_rustc_style() {
 }
 
 #[test]
+fn human_snapshot_on_the_fixtures() {
+    // From the workspace root, like the other formats' fixture snapshots.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let o = run(root, &["check", "fixtures"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = redact(&stdout(&o));
+    assert!(!out.contains('\x1b'), "NO_COLOR: no escapes");
+    assert!(out.contains("--> fixtures/heap_buffer_vec_u8.rs:"), "{out}");
+    assert!(
+        out.contains("error[parse-error]: could not check fixtures/bad/"),
+        "{out}"
+    );
+    let last = out.lines().last().unwrap();
+    assert!(last.contains(" in [elapsed] ms: "), "{last}");
+    insta::assert_snapshot!("human_fixtures", out);
+}
+
+#[test]
 fn json_output_follows_schema_version_1() {
     let t = project();
     let o = run(t.path(), &["check", "--format", "json", "src"]);
@@ -305,7 +323,8 @@ fn works_as_a_cargo_subcommand_and_defaults_to_the_current_folder() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["summary"]["files"], 2);
-    assert_eq!(v["findings"][0]["file"], "./src/lib.rs");
+    // Relative to the run's root, without the walker's `./`.
+    assert_eq!(v["findings"][0]["file"], "src/lib.rs");
 }
 
 #[test]

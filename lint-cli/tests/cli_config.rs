@@ -95,102 +95,228 @@ fn project(config: &str) -> TempDir {
     t
 }
 
-/// Runs with a bad `errguard.toml` and checks exit 2 and a message naming file, key and what.
-fn bad_config(config: &str, key: &str, what: &str) -> String {
+/// Runs with a bad `errguard.toml` and checks exit 2 and a message naming the file with the
+/// position (`errguard.toml:LINE:COL`), the key and what is wrong.
+fn bad_config(config: &str, at: &str, key: &str, what: &str) -> String {
     let t = project(config);
     let o = run(t.path(), &["check", "src"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{config}: {err}");
-    assert!(err.contains("errguard.toml"), "names the file: {err}");
     assert!(
-        err.contains(&format!("key `{key}`")),
-        "names `{key}`: {err}"
+        err.contains(&format!("bad config errguard.toml:{at}: key `{key}`: ")),
+        "{config:?}: names errguard.toml:{at} and `{key}`: {err}"
     );
-    assert!(err.contains(what), "says `{what}`: {err}");
+    assert!(err.contains(what), "{config:?}: says `{what}`: {err}");
+    assert!(!err.contains("struct"), "no serde internals: {err}");
     assert!(stdout(&o).is_empty(), "no report on a bad config");
     err
 }
 
 #[test]
-fn config_errors_exit_2_naming_file_and_key() {
-    let e = bad_config("max-error-size = \n", "max-error-size", "string");
-    assert!(
-        e.contains("errguard.toml:1:"),
-        "syntax errors have a position: {e}"
-    );
-    let e = bad_config(
-        "max-eror-size = 3\n",
-        "max-eror-size",
-        "did you mean `max-error-size`?",
-    );
-    assert!(e.contains("errguard.toml:1:1"), "{e}");
-    bad_config(
-        "[rules]\nheap-buffer = \"warn\"\n[rule]\n",
-        "rule",
-        "did you mean `rules`?",
-    );
-    bad_config(
-        "max-error-size = \"big\"\n",
-        "max-error-size",
-        "invalid type",
-    );
-    bad_config(
-        "buffer-types = \"Blob\"\n",
-        "buffer-types",
-        "expected an array",
-    );
-    bad_config(
-        "[rules]\nheap-bufer = \"warn\"\n",
-        "rules.heap-bufer",
-        "did you mean `heap-buffer`?",
-    );
-    bad_config(
-        "[rules]\nheap-buffer = \"fatal\"\n",
-        "rules.heap-buffer",
-        "unknown level `fatal`",
-    );
-    bad_config(
-        "[rules]\nheap-buffer = \"dney\"\n",
-        "rules.heap-buffer",
-        "did you mean `deny`?",
-    );
-    bad_config(
-        "ignore = [{ type = \"FetchError\" }]\n",
-        "ignore[0].reason",
-        "no `reason`",
-    );
-    bad_config(
-        "ignore = [{ type = \"FetchError\", reason = \"\" }]\n",
-        "ignore[0].reason",
-        "must not be empty",
-    );
-    let e = bad_config("max-error-size = -1\n", "max-error-size", "not -1");
-    assert!(e.contains("errguard.toml:1:18"), "{e}");
-    bad_config(
-        "[type-sizes]\n\"ext::Frame\" = -8\n",
-        "type-sizes.\"ext::Frame\"",
-        "not -8",
-    );
-    bad_config(
-        "[rules]\nwarnings = \"deny\"\n",
-        "rules.warnings",
-        "-D warnings",
-    );
+fn config_errors_exit_2_naming_file_position_and_key() {
+    // (config, line:column, key, what is wrong)
+    let cases = [
+        ("max-error-size = \n", "1:18", "max-error-size", "string"),
+        (
+            "max-eror-size = 3\n",
+            "1:1",
+            "max-eror-size",
+            "did you mean `max-error-size`?",
+        ),
+        (
+            "[rules]\nheap-buffer = \"warn\"\n[rule]\n",
+            "3:2",
+            "rule",
+            "did you mean `rules`?",
+        ),
+        (
+            "max-error-size = \"big\"\n",
+            "1:18",
+            "max-error-size",
+            "invalid type",
+        ),
+        ("max-error-size = -1\n", "1:18", "max-error-size", "not -1"),
+        (
+            "max-error-size = 1\nmax-error-size = 2\n",
+            "2:1",
+            "max-error-size",
+            "duplicate key",
+        ),
+        (
+            "buffer-types = \"Blob\"\n",
+            "1:16",
+            "buffer-types",
+            "expected an array",
+        ),
+        (
+            "buffer-types = [\"not a path\"]\n",
+            "1:17",
+            "buffer-types[0]",
+            "is not a type path",
+        ),
+        (
+            "payload-fields = [\"ok\", \"a.b\"]\n",
+            "1:25",
+            "payload-fields[1]",
+            "`a.b` is not a field name",
+        ),
+        ("rules = \"deny\"\n", "1:9", "rules", "expected a table"),
+        (
+            "[rules]\nheap-bufer = \"warn\"\n",
+            "2:1",
+            "rules.heap-bufer",
+            "did you mean `heap-buffer`?",
+        ),
+        (
+            "[rules]\nheap-buffer = \"fatal\"\n",
+            "2:15",
+            "rules.heap-buffer",
+            "unknown level `fatal`",
+        ),
+        (
+            "[rules]\nheap-buffer = \"dney\"\n",
+            "2:15",
+            "rules.heap-buffer",
+            "did you mean `deny`?",
+        ),
+        (
+            "[rules]\nheap-buffer = 2\n",
+            "2:15",
+            "rules.heap-buffer",
+            "expected a string",
+        ),
+        (
+            "[rules]\nwarnings = \"deny\"\n",
+            "2:1",
+            "rules.warnings",
+            "-D warnings",
+        ),
+        (
+            "type-sizes = [1]\n",
+            "1:14",
+            "type-sizes",
+            "expected a table",
+        ),
+        (
+            "[type-sizes]\n\"ext::Frame\" = -8\n",
+            "2:16",
+            "type-sizes.\"ext::Frame\"",
+            "not -8",
+        ),
+        (
+            "[type-sizes]\n\"ext Frame\" = 8\n",
+            "2:1",
+            "type-sizes.\"ext Frame\"",
+            "is not a type path",
+        ),
+        (
+            "ignore = [{ reason = \"r\" }]\n",
+            "1:11",
+            "ignore[0].type",
+            "has no `type`",
+        ),
+        (
+            "ignore = [{ type = \"a-b\", reason = \"r\" }]\n",
+            "1:20",
+            "ignore[0].type",
+            "is not a type path",
+        ),
+        (
+            "ignore = [{ type = \"FetchError\" }]\n",
+            "1:11",
+            "ignore[0].reason",
+            "no `reason`",
+        ),
+        (
+            "ignore = [{ type = \"FetchError\", reason = \"\" }]\n",
+            "1:43",
+            "ignore[0].reason",
+            "must not be empty",
+        ),
+        (
+            "ignore = [{ type = \"A\", reason = \"r\" }, { type = \"B\", why = \"x\" }]\n",
+            "1:55",
+            "ignore[1].why",
+            "unknown key `why`",
+        ),
+        (
+            "ignore = { type = \"A\" }\n",
+            "1:10",
+            "ignore",
+            "expected an array",
+        ),
+    ];
+    for (config, at, key, what) in cases {
+        bad_config(config, at, key, what);
+    }
 }
 
 #[test]
-fn cargo_toml_metadata_errors_name_the_manifest() {
+fn cargo_toml_metadata_errors_name_the_manifest_and_the_full_key() {
+    let t = project("");
+    let manifest = "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.errguard]\nmax-error-size = 64\n";
+    // (the errguard part, line:column, full key, what is wrong)
+    let cases = [
+        (
+            "bufer-types = []\n",
+            "7:1",
+            "package.metadata.errguard.bufer-types",
+            "did you mean `buffer-types`?",
+        ),
+        (
+            "[package.metadata.errguard.rules]\nx = \"deny\"\n",
+            "8:1",
+            "package.metadata.errguard.rules.x",
+            "unknown rule id `x`",
+        ),
+        (
+            "ignore = [{ type = \"A\" }]\n",
+            "7:11",
+            "package.metadata.errguard.ignore[0].reason",
+            "no `reason`",
+        ),
+        (
+            "max-error-size = 65\n",
+            "7:1",
+            "package.metadata.errguard.max-error-size",
+            "duplicate key",
+        ),
+        (
+            "[workspace]\n[workspace.metadata.errguard]\npayload-fields = [\"\"]\n",
+            "9:19",
+            "workspace.metadata.errguard.payload-fields[0]",
+            "is not a field name",
+        ),
+    ];
+    for (extra, at, key, what) in cases {
+        t.write("Cargo.toml", format!("{manifest}{extra}"));
+        let o = run(t.path(), &["check", "src"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(&format!("bad config Cargo.toml:{at}: key `{key}`: ")),
+            "{extra:?}: {err}"
+        );
+        assert!(err.contains(what), "{extra:?}: {err}");
+    }
+}
+
+#[test]
+fn package_metadata_wins_over_workspace_metadata_key_by_key() {
     let t = project("");
     t.write(
         "Cargo.toml",
-        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\n[package.metadata.errguard]\nmax-error-size = 64\nbufer-types = []\n",
+        "[package]\nname = \"x\"\nversion = \"0.1.0\"\n\
+         [package.metadata.errguard.rules]\nheap-buffer = \"warn\"\n\
+         [workspace]\n\
+         [workspace.metadata.errguard]\nmax-error-size = 512\n\
+         [workspace.metadata.errguard.rules]\nheap-buffer = \"deny\"\n",
     );
-    let o = run(t.path(), &["check", "src"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("Cargo.toml:7:1"), "{err}");
-    assert!(err.contains("key `bufer-types`"), "{err}");
-    assert!(err.contains("did you mean `buffer-types`?"), "{err}");
+    let o = run(t.path(), &["check", "--format", "json", "src"]);
+    // The workspace's size limit (TooSlow is 160 bytes: not reported), the package's level.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(rules(&o), [("heap-buffer".into(), 1)]);
+    assert_eq!(json(&o)["findings"][0]["level"], "warn");
 }
 
 #[test]
@@ -589,18 +715,24 @@ fn workspace() -> TempDir {
     t
 }
 
-fn by_package(o: &Output) -> Vec<(String, String, String)> {
+/// The string `keys` of every finding, in order (`-` for a missing one).
+fn finding_strings(o: &Output, keys: &[&str]) -> Vec<Vec<String>> {
     json(o)["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
-            (
-                f["package"].as_str().unwrap_or("-").to_string(),
-                f["type"].as_str().unwrap().to_string(),
-                f["rule"].as_str().unwrap().to_string(),
-            )
+            keys.iter()
+                .map(|k| f[*k].as_str().unwrap_or("-").to_string())
+                .collect()
         })
+        .collect()
+}
+
+fn by_package(o: &Output) -> Vec<(String, String, String)> {
+    finding_strings(o, &["package", "type", "rule"])
+        .into_iter()
+        .map(|v| (v[0].clone(), v[1].clone(), v[2].clone()))
         .collect()
 }
 
@@ -630,6 +762,19 @@ fn workspace_members_are_scanned_and_findings_name_their_package() {
         "{}",
         stdout(&o)
     );
+    // SARIF and GitHub name it too.
+    let o = run(t.path(), &["check", "--workspace", "--format", "sarif"]);
+    let packages: Vec<String> = json(&o)["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["properties"]["package"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(packages, ["alpha", "alpha", "alpha", "beta"]);
+    let o = run(t.path(), &["check", "--workspace", "--format", "github"]);
+    let out = stdout(&o);
+    let beta = out.lines().find(|l| l.contains("BetaError")).unwrap();
+    assert!(beta.contains("%0Apackage: beta%0Ahelp: "), "{beta}");
 
     // From elsewhere, with --manifest-path: one package, or every member of a virtual manifest.
     let o = run(
@@ -672,4 +817,142 @@ fn cargo_metadata_failure_exits_2_with_its_stderr() {
     assert!(stderr(&o).contains("Cargo.toml"), "{}", stderr(&o));
     let o = run(t.path(), &["check", "--workspace", "src"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_last_level_flag_for_a_rule_wins() {
+    let t = project("[rules]\nheap-buffer = \"allow\"\n");
+    let level = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        all.push("src");
+        let o = run(t.path(), &all);
+        let v = json(&o);
+        let level = v["findings"]
+            .as_array()
+            .unwrap()
+            .first()
+            .map(|f| f["level"].as_str().unwrap().to_string());
+        (o.status.code(), level)
+    };
+    // As in rustc: `-D x -A x` allows `x`, `-A x -D x` denies it.
+    assert_eq!(
+        level(&["-D", "large-inline", "-A", "large-inline"]),
+        (Some(0), None)
+    );
+    assert_eq!(
+        level(&["-A", "large-inline", "-D", "large-inline"]),
+        (Some(1), Some("deny".into()))
+    );
+    assert_eq!(
+        level(&[
+            "-W",
+            "large-inline",
+            "-D",
+            "large-inline",
+            "-W",
+            "large-inline"
+        ]),
+        (Some(0), Some("warn".into()))
+    );
+    // Long forms count in the same order, and `-D warnings` still raises what ends at `warn`.
+    assert_eq!(
+        level(&[
+            "--deny",
+            "large-inline",
+            "--warn",
+            "large-inline",
+            "-D",
+            "warnings"
+        ]),
+        (Some(1), Some("deny".into()))
+    );
+}
+
+/// (file, fingerprint) of every finding, in order.
+fn identities(o: &Output) -> Vec<Vec<String>> {
+    finding_strings(o, &["file", "fingerprint"])
+}
+
+#[test]
+fn paths_are_relative_to_the_workspace_root_from_any_member_folder() {
+    let t = workspace();
+    let args = ["check", "--workspace", "--format", "json"];
+    let top = identities(&run(t.path(), &args));
+    assert_eq!(top.len(), 4);
+    assert_eq!(top[0][0], "alpha/src/inner.rs");
+    for sub in ["alpha", "beta/src"] {
+        assert_eq!(
+            identities(&run(&t.path().join(sub), &args)),
+            top,
+            "from {sub}"
+        );
+    }
+    // GitHub and SARIF name the same relative paths; SARIF's root is the workspace.
+    let o = run(
+        &t.path().join("beta"),
+        &["check", "--workspace", "--format", "github"],
+    );
+    let out = stdout(&o);
+    assert!(out.contains("::error file=beta/src/main.rs,"), "{out}");
+    assert!(
+        !out.contains(t.path().to_str().unwrap()),
+        "no absolute paths: {out}"
+    );
+    let o = run(
+        &t.path().join("beta"),
+        &["check", "--workspace", "--format", "sarif"],
+    );
+    let run0 = &json(&o)["runs"][0];
+    let loc = &run0["results"][3]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "beta/src/main.rs");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    let name = t.path().file_name().unwrap().to_str().unwrap();
+    assert!(base.ends_with(&format!("/{name}/")), "{base}");
+
+    // A baseline written from the root matches from a member folder.
+    let w = run(
+        t.path(),
+        &["check", "--workspace", "--write-baseline", "b.json"],
+    );
+    assert_eq!(w.status.code(), Some(0), "{}", stderr(&w));
+    let b = t.path().join("b.json");
+    let o = run(
+        &t.path().join("alpha"),
+        &["check", "--workspace", "--baseline", b.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn without_a_workspace_paths_are_relative_to_the_git_root() {
+    let t = TempDir::new("git");
+    t.write(".git/HEAD", "ref: refs/heads/main\n");
+    t.write("crates/foo/src/lib.rs", SRC);
+    let top = identities(&run(
+        t.path(),
+        &["check", "--format", "json", "crates/foo/src"],
+    ));
+    assert_eq!(top.len(), 2);
+    assert_eq!(top[0][0], "crates/foo/src/lib.rs");
+    let sub = identities(&run(
+        &t.path().join("crates/foo"),
+        &["check", "--format", "json", "src"],
+    ));
+    assert_eq!(sub, top);
+    let o = run(
+        &t.path().join("crates/foo"),
+        &["check", "--format", "github", "src"],
+    );
+    assert!(
+        stdout(&o).starts_with("::error file=crates/foo/src/lib.rs,"),
+        "{}",
+        stdout(&o)
+    );
+    // The human format keeps paths as typed, relative to where it runs.
+    let o = run(&t.path().join("crates/foo"), &["check", "src"]);
+    assert!(stdout(&o).contains("--> src/lib.rs:1:12"), "{}", stdout(&o));
 }

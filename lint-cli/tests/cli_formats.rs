@@ -446,6 +446,46 @@ fn baselines_accept_todays_findings_and_fail_on_new_ones() {
             stderr(&o)
         );
     }
+    // GitHub output also carries them, as notices on the baseline file.
+    let out = stdout(&check("github"));
+    let notice = format!(
+        "::notice file=errguard-baseline.json,title=errguard stale-baseline::stale baseline entry \
+         heap-buffer `FetchError` in src/lib.rs ({fp}) matches nothing; remove it"
+    );
+    assert!(out.lines().any(|l| l == notice), "{out}");
+}
+
+#[test]
+fn strict_baseline_fails_on_stale_entries() {
+    let t = TempDir::new("strict");
+    t.write("src/lib.rs", format!("{ERRORS}{NEW_ERROR}"));
+    let write = run(t.path(), &["check", "--write-baseline", "b.json", "src"]);
+    assert_eq!(write.status.code(), Some(0), "{}", stderr(&write));
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", "--baseline", "b.json"];
+        args.extend_from_slice(extra);
+        args.push("src");
+        run(t.path(), &args)
+    };
+    assert_eq!(check(&["--strict-baseline"]).status.code(), Some(0));
+    // SendError is fixed: its entry is stale; only --strict-baseline fails on it.
+    t.write("src/lib.rs", ERRORS);
+    assert_eq!(check(&[]).status.code(), Some(0));
+    let o = check(&["--strict-baseline", "--format", "github"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("--strict-baseline: 1 stale entry in b.json; remove it"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).starts_with("::notice file=b.json,"),
+        "{}",
+        stdout(&o)
+    );
+    // It needs a baseline.
+    let o = run(t.path(), &["check", "--strict-baseline", "src"]);
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
@@ -516,4 +556,35 @@ fn explain_prints_a_rule_or_lists_them() {
     assert_eq!(bare.status.code(), Some(0));
     assert_eq!(stdout(&list), stdout(&bare));
     insta::assert_snapshot!("explain_list", stdout(&list));
+}
+
+#[test]
+fn ci_always_runs_the_self_lint_and_the_readme_installs_from_git() {
+    let root = workspace();
+    let run_script = std::fs::read_to_string(root.join(".ci/run")).unwrap();
+    // Not behind `[ -x … ]`: a lost executable bit must not skip the self-lint silently.
+    assert!(
+        run_script.lines().any(|l| l.trim() == "bash .ci/self-lint"),
+        "{run_script}"
+    );
+    assert!(!run_script.contains("-x .ci/self-lint"), "{run_script}");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let ci = readme
+        .split("### In CI")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    // The Actions example works for any project, not only inside this repository.
+    let install = ci
+        .lines()
+        .find(|l| l.contains("- run: cargo install"))
+        .unwrap();
+    assert!(
+        install.contains(&format!(
+            "--git {} errguard-lint",
+            env!("CARGO_PKG_REPOSITORY")
+        )),
+        "{install}"
+    );
+    assert!(!install.contains("--path"), "{install}");
 }

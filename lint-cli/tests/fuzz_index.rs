@@ -204,3 +204,67 @@ fn a_well_formed_fixture_still_indexes_after_the_campaign_setup() {
         .count();
     assert!(parsed >= 40, "only {parsed} fixtures parse");
 }
+
+/// A type expression over the generated definitions `A0`..`A3`, the parameter `T` and a few
+/// std types, at most `depth` levels deep.
+fn nest_expr(depth: u32) -> BoxedStrategy<String> {
+    let leaf =
+        prop::sample::select(vec!["T", "u8", "u64", "String", "Vec<u8>"]).prop_map(String::from);
+    leaf.prop_recursive(depth, 32, 2, |inner| {
+        prop_oneof![
+            (0..4usize, inner.clone()).prop_map(|(i, e)| format!("A{i}<{e}>")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}, {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("Result<{a}, {b}>")),
+            inner.clone().prop_map(|e| format!("Option<{e}>")),
+            inner.clone().prop_map(|e| format!("Vec<{e}>")),
+            inner.prop_map(|e| format!("[{e}; 4]")),
+        ]
+    })
+    .boxed()
+}
+
+/// Four mutually referring generic aliases and structs (cycles and arguments that grow at
+/// every level included), used as errors from a signature and an `impl Error`.
+fn alias_nest() -> impl Strategy<Value = String> {
+    prop::collection::vec((any::<bool>(), nest_expr(4), nest_expr(3)), 4).prop_map(|defs| {
+        let mut src = String::new();
+        for (i, (alias, a, b)) in defs.iter().enumerate() {
+            if *alias {
+                src.push_str(&format!("pub type A{i}<T> = {a};\n"));
+            } else {
+                src.push_str(&format!(
+                    "pub struct A{i}<T> {{ pub x: {a}, pub y: {b} }}\n"
+                ));
+            }
+        }
+        src.push_str("pub fn g() -> Result<(), A0<u8>> { todo!() }\n");
+        src.push_str("pub fn h() -> A1<A2<u8>> { todo!() }\n");
+        src.push_str("impl<T> std::error::Error for A3<T> {}\n");
+        src
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Phase 2 over generated alias and generic nests ends, and within its step budgets (a
+    /// count of visited types, not wall-clock time).
+    #[test]
+    fn phase_two_is_bounded_on_alias_and_generic_nests(src in alias_nest()) {
+        use errguard_lint::resolve::{Program, SourceFile, SIZE_STEPS};
+        use errguard_lint::rules::{Limits, MAX_STEPS, Rule, analyse};
+        let index = index_source(&src).map_err(|e| TestCaseError::fail(e.message))?;
+        let defs = index.defs.len() as u64;
+        let sites = index.sites.len() as u64;
+        let prog = Program::new(vec![SourceFile { path: "n.rs".into(), index }]);
+        let enabled = Rule::ALL.into_iter().collect();
+        let a = analyse(&prog, &enabled, &Limits { max_error_size: 128 }, &[]);
+        // Every error type is a definition or a written error position: at most one walk and
+        // one size estimate each.
+        let roots = defs + 4 * sites;
+        prop_assert!(
+            a.steps <= roots * (MAX_STEPS + SIZE_STEPS) as u64,
+            "{} steps for {} roots:\n{}", a.steps, roots, src
+        );
+    }
+}

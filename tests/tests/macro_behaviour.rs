@@ -178,6 +178,34 @@ async fn result_aliases() {
     assert_eq!(via_own_alias(false).await.unwrap_err().attempts(), 2);
 }
 
+#[retryable_actor(max_retries = 1, min_backoff = "1ms")]
+async fn via_anyhow(succeed_on: usize, calls: &AtomicUsize) -> anyhow::Result<usize> {
+    let call = calls.fetch_add(1, Ordering::Relaxed) + 1;
+    if call < succeed_on {
+        anyhow::bail!("call {call} failed");
+    }
+    Ok(call)
+}
+
+#[retryable_actor(max_retries = 1, min_backoff = "1ms")]
+async fn via_boxed_error() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    Err("the boxed error".into())
+}
+
+#[tokio::test(start_paused = true)]
+async fn anyhow_and_boxed_error_types() {
+    let calls = AtomicUsize::new(0);
+    assert_eq!(via_anyhow(2, &calls).await.unwrap(), 2);
+    let calls = AtomicUsize::new(0);
+    let failure = via_anyhow(10, &calls).await.unwrap_err();
+    assert_eq!((failure.attempts(), calls.load(Ordering::Relaxed)), (2, 2));
+    assert_eq!(failure.message(), "call 2 failed");
+    assert_eq!(failure.footprint(), None, "anyhow::Error is unmeasured");
+    let boxed = via_boxed_error().await.unwrap_err();
+    assert_eq!(boxed.attempts(), 2);
+    assert_eq!(boxed.message(), "the boxed error");
+}
+
 fn only_transient(error: &std::io::Error) -> bool {
     error.kind() == std::io::ErrorKind::TimedOut
 }
@@ -484,4 +512,96 @@ where
 async fn generic_actor_keeps_its_type_parameters() {
     assert_eq!(generic_actor("x").await.unwrap(), "x");
     assert_eq!(generic_actor(vec![1u8]).await.unwrap(), [1]);
+}
+
+mod names {
+    use super::{Flaky, retryable_actor};
+
+    pub struct Client;
+
+    impl Client {
+        #[retryable_actor(max_retries = 0)]
+        pub async fn go(&self) -> Result<(), Flaky> {
+            Err(Flaky)
+        }
+
+        #[retryable_actor(max_retries = 0)]
+        pub async fn associated() -> Result<(), Flaky> {
+            Err(Flaky)
+        }
+    }
+
+    #[retryable_actor(max_retries = 0)]
+    pub async fn free() -> Result<(), Flaky> {
+        Err(Flaky)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn default_names_are_the_function_paths() {
+    assert_eq!(
+        names::Client.go().await.unwrap_err().actor(),
+        "macro_behaviour::names::Client::go"
+    );
+    assert_eq!(
+        names::Client::associated().await.unwrap_err().actor(),
+        "macro_behaviour::names::Client::associated"
+    );
+    assert_eq!(
+        names::free().await.unwrap_err().actor(),
+        "macro_behaviour::names::free"
+    );
+}
+
+#[retryable_actor(max_retries = 0)]
+async fn generic_error<E>(make: fn() -> E) -> Result<(), E>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    Err(make())
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_generic_error_type_is_unmeasured_even_when_the_instance_is_footprint() {
+    // The probe is resolved where `E` is a type parameter, so it cannot see the instance's
+    // `Footprint` impl: pinned here, documented in the macro's rustdoc.
+    let failure = generic_error(|| make_upload(10)).await.unwrap_err();
+    assert_eq!(failure.footprint(), None);
+    let direct = upload(10).await.unwrap_err();
+    assert_eq!(direct.footprint(), Some(10));
+}
+
+fn make_upload(size: usize) -> Upload {
+    Upload {
+        body: vec![0; size],
+    }
+}
+
+#[retryable_actor(
+    max_retries = 3,
+    min_backoff = "1s",
+    max_backoff = "1500ms",
+    jitter = "none"
+)]
+async fn capped() -> Result<(), Flaky> {
+    Err(Flaky)
+}
+
+#[retryable_actor(max_retries = 3, min_backoff = "1s", factor = 1.0, jitter = "equal")]
+async fn equal_jitter() -> Result<(), Flaky> {
+    Err(Flaky)
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_backoff_caps_each_delay_and_equal_jitter_keeps_half() {
+    let started = Instant::now();
+    capped().await.unwrap_err();
+    // 1s, then 2s and 4s capped at 1.5s.
+    assert_eq!(started.elapsed(), Duration::from_millis(1000 + 1500 + 1500));
+    let started = Instant::now();
+    equal_jitter().await.unwrap_err();
+    // Each of the 3 delays is in [0.5s, 1s]: half fixed, half random.
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+    assert!(elapsed <= Duration::from_secs(3), "{elapsed:?}");
 }

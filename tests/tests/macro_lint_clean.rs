@@ -105,8 +105,50 @@ impl Worker {
     }
 }
 
+/// A one-line body: spliced as statements, not as a block in a block (`unused_braces`).
+///
+/// # Errors
+///
+/// Never.
+#[retryable_actor]
+pub async fn one_line() -> Result<u8, Failure> {
+    Ok(1)
+}
+
+/// `_`-prefixed arguments, plain and in a pattern: the wrapper uses them under its own names
+/// (`clippy::used_underscore_binding`, `clippy::no_effect_underscore_binding`).
+///
+/// # Errors
+///
+/// Never.
+#[retryable_actor(max_retries = 1)]
+pub async fn underscores(_unused: u32, (_a, b): (u8, u8), _borrowed: &str) -> Result<u8, Failure> {
+    Ok(b)
+}
+
+impl Worker {
+    /// `_`-prefixed arguments of a method.
+    ///
+    /// # Errors
+    ///
+    /// Never.
+    #[retryable_actor(max_retries = 1)]
+    pub async fn ignore(&self, _unused: String, _also: &mut Vec<u8>) -> Result<u32, Failure> {
+        Ok(self.done)
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn lint_clean_actors_run() {
+    assert_eq!(one_line().await.unwrap(), 1);
+    assert_eq!(underscores(7, (1, 2), "x").await.unwrap(), 2);
+    assert_eq!(
+        Worker { done: 4 }
+            .ignore(String::new(), &mut Vec::new())
+            .await
+            .unwrap(),
+        4
+    );
     assert_eq!(everything(1, "t".to_owned(), (1, 2)).await.unwrap(), "t12");
     assert_eq!(
         everything(0, String::new(), (0, 0))

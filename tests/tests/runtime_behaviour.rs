@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use errguard::{
-    AttemptFailure, ErrorReport, FailureKind, Footprint, Jitter, Oversize, RetryAfter, RetryPolicy,
-    Runner,
+    AttemptFailure, ErrorReport, FailureKind, Jitter, Oversize, RetryAfter, RetryPolicy, Runner,
 };
+use errguard_tests::{Upload, zero_backoff};
 use tokio::time::Instant;
 
 /// Counts instances alive: `+1` on creation, `-1` on drop.
@@ -51,35 +51,32 @@ impl fmt::Display for Tracked {
 
 impl Error for Tracked {}
 
-fn zero_backoff(retries: u32) -> RetryPolicy {
-    RetryPolicy::new()
-        .max_retries(retries)
-        .min_backoff(Duration::ZERO)
-        .jitter(Jitter::None)
-}
-
 #[tokio::test(start_paused = true)]
 async fn each_error_is_dropped_before_the_next_attempt_and_during_the_sleep() {
     let alive = Alive::default();
     let seen_alive_at_start = Arc::new(Mutex::new(Vec::new()));
+    let attempt_starts = Mutex::new(Vec::new());
     let policy = RetryPolicy::new()
         .max_retries(5)
         .min_backoff(Duration::from_secs(1))
         .jitter(Jitter::None);
+    // Attempts start at 0, 1, 3, 7, 15 and 31 s; one sample in the middle of each of the five
+    // sleeps, all measured from one start (not each from the previous wake).
+    let t0 = Instant::now();
     let watcher = {
         let alive = alive.clone();
         tokio::spawn(async move {
-            // Wakes in the middle of each sleep (attempts at 0s, 1s, 3s, 7s, 15s, 31s).
-            let mut alive_mid_sleep = Vec::new();
+            let mut samples = Vec::new();
             for at in [500, 2_000, 5_000, 11_000, 23_000] {
-                tokio::time::sleep_until(Instant::now() + Duration::from_millis(at)).await;
-                alive_mid_sleep.push(alive.count());
+                tokio::time::sleep_until(t0 + Duration::from_millis(at)).await;
+                samples.push((Instant::now(), alive.count()));
             }
-            alive_mid_sleep
+            samples
         })
     };
     let failure = Runner::new("drops", &policy)
         .run(|attempt| {
+            attempt_starts.lock().unwrap().push(Instant::now());
             seen_alive_at_start.lock().unwrap().push(alive.count());
             let token = alive.token();
             async move {
@@ -89,16 +86,29 @@ async fn each_error_is_dropped_before_the_next_attempt_and_during_the_sleep() {
         })
         .await
         .unwrap_err();
+    let ended = Instant::now();
     assert_eq!(failure.attempts(), 6);
     assert_eq!(*seen_alive_at_start.lock().unwrap(), vec![0; 6]);
     // Unmeasured errors are not kept in the failure either.
     assert!(!failure.has_error());
     assert_eq!(alive.count(), 0);
-    let mid_sleep = watcher.await.unwrap();
-    assert_eq!(
-        mid_sleep,
-        vec![0; 5],
-        "an error was alive during a backoff sleep"
+    let samples = watcher.await.unwrap();
+    let starts = attempt_starts.into_inner().unwrap();
+    assert_eq!(samples.len(), 5);
+    for (sleep, (at, count)) in samples.iter().enumerate() {
+        // Strictly between attempt `sleep + 1` and the next one: inside that backoff sleep.
+        assert!(
+            starts[sleep] < *at && *at < starts[sleep + 1],
+            "sample {sleep} at {:?} is outside sleep {:?}..{:?}",
+            *at - t0,
+            starts[sleep] - t0,
+            starts[sleep + 1] - t0
+        );
+        assert_eq!(*count, 0, "an error was alive during backoff sleep {sleep}");
+    }
+    assert!(
+        samples[4].0 < ended,
+        "the last sample came after the run ended"
     );
 }
 
@@ -116,8 +126,10 @@ async fn the_schedule_without_jitter_is_exponential_and_capped() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn full_and_equal_jitter_stay_within_their_bounds() {
+async fn full_and_equal_jitter_stay_within_their_bounds_and_do_jitter() {
     for jitter in [Jitter::Full, Jitter::Equal] {
+        // Each gap as a fraction of its un-jittered base, over 20 runs of 4 retries.
+        let mut fractions = Vec::new();
         for _ in 0..20 {
             let policy = RetryPolicy::new()
                 .max_retries(4)
@@ -125,6 +137,7 @@ async fn full_and_equal_jitter_stay_within_their_bounds() {
                 .max_backoff(Duration::from_secs(10))
                 .jitter(jitter);
             let gaps = attempt_gaps(&policy).await;
+            assert_eq!(gaps.len(), 4);
             for (i, gap) in gaps.iter().enumerate() {
                 let base = Duration::from_millis(100 << i);
                 let low = if jitter == Jitter::Equal {
@@ -137,7 +150,28 @@ async fn full_and_equal_jitter_stay_within_their_bounds() {
                     "{jitter:?} retry {}: {gap:?} outside [{low:?}, {base:?}]",
                     i + 1
                 );
+                fractions.push(gap.as_secs_f64() / base.as_secs_f64());
             }
+        }
+        // Ignoring the jitter would give 1.0 every time. With 80 uniform draws, a gap under
+        // 99% of its base and two different fractions are certain but for ~1e-160.
+        assert!(
+            fractions.iter().any(|&f| f < 0.99),
+            "{jitter:?}: no gap below its base: {fractions:?}"
+        );
+        let (min, max) = fractions
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), &f| (lo.min(f), hi.max(f)));
+        assert!(
+            max - min > 0.01,
+            "{jitter:?}: every gap the same: {fractions:?}"
+        );
+        if jitter == Jitter::Full {
+            // Full jitter reaches below half the base (Equal never does): 2^-80 to miss.
+            assert!(
+                min < 0.5,
+                "full jitter never went below half: {fractions:?}"
+            );
         }
     }
 }
@@ -341,22 +375,6 @@ async fn cancelling_mid_sleep_leaves_nothing_alive() {
     assert_eq!(alive.count(), 0);
 }
 
-/// An error carrying a measured payload.
-#[errguard::allow(heap-buffer, reason = "test error: the runtime is tested on an error that owns its body")]
-#[derive(Debug, Footprint)]
-struct Upload {
-    status: u16,
-    body: Vec<u8>,
-}
-
-impl fmt::Display for Upload {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "upload failed with status {}", self.status)
-    }
-}
-
-impl Error for Upload {}
-
 #[tokio::test]
 async fn an_oversize_error_with_fail_ends_the_run_and_is_not_kept() {
     let policy = zero_backoff(5)
@@ -525,4 +543,215 @@ async fn a_run_can_be_spawned_on_the_multi_thread_runtime() {
         }
     });
     assert_eq!(handle.await.unwrap().unwrap(), 3);
+}
+
+#[tokio::test]
+async fn an_anyhow_result_attempt_runs_and_reports_its_message() {
+    let policy = zero_backoff(2);
+    let calls = AtomicUsize::new(0);
+    let value = errguard::run("anyhow-ok", &policy, |attempt| {
+        calls.fetch_add(1, Ordering::SeqCst);
+        async move {
+            if attempt.number() < 2 {
+                anyhow::bail!("not yet (attempt {})", attempt.number());
+            }
+            anyhow::Ok(attempt.number())
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!((value, calls.load(Ordering::SeqCst)), (2, 2));
+
+    let failure = Runner::new("anyhow-fails", &policy)
+        .retry_if(|e: &anyhow::Error| e.downcast_ref::<Upload>().is_none())
+        .retain_unmeasured(true)
+        .run(|_| async {
+            let result: anyhow::Result<()> = Err(anyhow::Error::new(Upload {
+                status: 404,
+                body: Vec::new(),
+            })
+            .context("uploading the report"));
+            result
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Rejected);
+    assert_eq!(failure.attempts(), 1);
+    assert_eq!(failure.error_type(), "anyhow::Error");
+    assert_eq!(
+        failure.message(),
+        "uploading the report: upload failed with status 404"
+    );
+    assert!(failure.has_error());
+    // anyhow boxes itself as a private wrapper: the documented limit of `downcast_ref`.
+    assert!(failure.downcast_ref::<Upload>().is_none());
+}
+
+#[tokio::test]
+async fn a_boxed_dyn_error_attempt_is_kept_as_the_error_it_boxes() {
+    let policy = zero_backoff(1);
+    let failure = Runner::new("boxed", &policy)
+        .retain_unmeasured(true)
+        .run(|_| async {
+            let boxed: Box<dyn Error + Send + Sync> = Box::new(Upload {
+                status: 503,
+                body: vec![1; 8],
+            });
+            Err::<(), _>(boxed)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Exhausted);
+    assert_eq!(failure.attempts(), 2);
+    assert_eq!(failure.message(), "upload failed with status 503");
+    assert_eq!(failure.downcast_ref::<Upload>().unwrap().status, 503);
+}
+
+#[tokio::test(start_paused = true)]
+async fn max_retries_u32_max_counts_without_overflow() {
+    let policy = zero_backoff(u32::MAX);
+    let seen = Mutex::new(Vec::new());
+    let value = errguard::run("unbounded", &policy, |attempt| {
+        seen.lock()
+            .unwrap()
+            .push((attempt.number(), attempt.retries_left(), attempt.is_last()));
+        async move {
+            if attempt.number() < 4 {
+                Err(fmt::Error)
+            } else {
+                Ok(attempt.number())
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(value, 4);
+    assert_eq!(
+        seen.into_inner().unwrap(),
+        [
+            (1, u32::MAX, false),
+            (2, u32::MAX - 1, false),
+            (3, u32::MAX - 2, false),
+            (4, u32::MAX - 3, false),
+        ]
+    );
+
+    // The largest delay there is, after a second of work, against a 10 s budget: the budget
+    // check saturates instead of overflowing `elapsed + delay`, and ends the run.
+    let policy = RetryPolicy::new()
+        .max_retries(u32::MAX)
+        .min_backoff(Duration::MAX)
+        .max_backoff(Duration::MAX)
+        .jitter(Jitter::None)
+        .max_elapsed(Duration::from_secs(10));
+    let failure = errguard::run("huge-delay", &policy, |_| async {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        Err::<(), _>(fmt::Error)
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Elapsed);
+    assert_eq!(failure.attempts(), 1);
+}
+
+/// Collects every report a policy's hook sees.
+fn collecting(policy: RetryPolicy) -> (RetryPolicy, Arc<Mutex<Vec<ErrorReport>>>) {
+    let reports: Arc<Mutex<Vec<ErrorReport>>> = Arc::default();
+    let sink = Arc::clone(&reports);
+    let policy = policy.on_report(move |r| sink.lock().unwrap().push(r.clone()));
+    (policy, reports)
+}
+
+#[tokio::test]
+async fn a_panic_payload_is_measured_only_when_it_is_a_str_or_a_string() {
+    let (policy, reports) = collecting(zero_backoff(2));
+    let _ = errguard::run("payloads", &policy, |attempt| async move {
+        match attempt.number() {
+            1 => std::panic::resume_unwind(Box::new("static text")),
+            2 => std::panic::resume_unwind(Box::new(String::with_capacity(300))),
+            _ => std::panic::resume_unwind(Box::new(vec![0u8; 4096])),
+        }
+        #[allow(unreachable_code)]
+        Ok::<(), fmt::Error>(())
+    })
+    .await
+    .unwrap_err();
+    let footprints: Vec<_> = reports
+        .lock()
+        .unwrap()
+        .iter()
+        .map(ErrorReport::footprint)
+        .collect();
+    // A `Vec<u8>` payload holds 4 KiB the runner cannot see: unmeasured, not "0 bytes".
+    assert_eq!(footprints, [Some(0), Some(300), None]);
+}
+
+fn panicking_predicate(_: &Upload) -> bool {
+    std::panic::resume_unwind(Box::new("predicate bug"))
+}
+
+fn panicking_delay(_: &Upload) -> Option<Duration> {
+    std::panic::resume_unwind(Box::new("retry_after bug"))
+}
+
+fn panicking_measure(_: &Upload) -> usize {
+    std::panic::resume_unwind(Box::new("measure bug"))
+}
+
+fn an_upload() -> Upload {
+    Upload {
+        status: 503,
+        body: vec![0; 16],
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_callback_never_escapes_the_run() {
+    // A predicate that panics: the error counts as not retryable.
+    let failure = Runner::new("predicate", &zero_backoff(5))
+        .retry_if(panicking_predicate)
+        .run(|_| async { Err::<(), _>(an_upload()) })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Rejected);
+    assert_eq!(failure.attempts(), 1);
+
+    // A Retry-After reader that panics: the backoff schedule applies.
+    let policy = RetryPolicy::new()
+        .max_retries(1)
+        .min_backoff(Duration::from_millis(250))
+        .jitter(Jitter::None);
+    let started = Instant::now();
+    let failure = Runner::new("delay", &policy)
+        .retry_after(panicking_delay)
+        .run(|_| async { Err::<(), _>(an_upload()) })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Exhausted);
+    assert_eq!(failure.attempts(), 2);
+    assert_eq!(started.elapsed(), Duration::from_millis(250));
+
+    // A measure that panics: the error is unmeasured, so it is not kept.
+    let failure = Runner::new("measure", &zero_backoff(1))
+        .measure_with(panicking_measure)
+        .run(|_| async { Err::<(), _>(an_upload()) })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.attempts(), 2);
+    assert_eq!(failure.footprint(), None);
+    assert!(!failure.has_error());
+
+    // A hook that panics on every report: skipped, and the run goes on to its last attempt.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let policy = zero_backoff(2).on_report(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        std::panic::resume_unwind(Box::new("hook bug"));
+    });
+    let failure = errguard::run("hook", &policy, |_| async { Err::<(), _>(an_upload()) })
+        .await
+        .unwrap_err();
+    assert_eq!(failure.kind(), FailureKind::Exhausted);
+    assert_eq!(failure.attempts(), 3);
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
 }

@@ -184,3 +184,59 @@ fn a_huge_string_panic_payload_is_cut() {
         "<non-string panic payload>"
     );
 }
+
+/// A million-entry list whose iterator counts how far it was walked: std's `debug_list` (what a
+/// derived or std `Debug` of a `Vec` uses) keeps pulling entries after a refused write, without
+/// formatting them.
+struct WalkedList<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl fmt::Display for WalkedList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let walked = self.0;
+        f.debug_list()
+            .entries((0..1_000_000u32).inspect(|_| {
+                walked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }))
+            .finish()
+    }
+}
+
+#[test]
+fn rendering_stops_walking_a_collection_at_the_limit() {
+    // Only stopping the formatter outright keeps the cost O(limit) instead of O(entries).
+    let walked = std::sync::atomic::AtomicUsize::new(0);
+    let text = render::display_bounded(&WalkedList(&walked), 1024);
+    assert!(text.len() <= 1024 && text.ends_with(TRUNCATED));
+    let walked = walked.load(std::sync::atomic::Ordering::Relaxed);
+    // Each entry writes at least 3 bytes (`0, `), so no more than ~1024 / 3 fit before the stop.
+    assert!(
+        walked <= 1024 / 3 + 1,
+        "walked {walked} of 1,000,000 entries for a 1 KiB rendering"
+    );
+}
+
+/// An error whose `source()` panics.
+#[derive(Debug)]
+struct BadSource;
+
+impl fmt::Display for BadSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("bad source")
+    }
+}
+
+impl Error for BadSource {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        std::panic::resume_unwind(Box::new("source() bug"))
+    }
+}
+
+#[test]
+fn a_panicking_source_ends_the_chain_with_a_marker() {
+    assert_eq!(render::chain_bounded(&BadSource, 64, 8), [FORMAT_PANIC]);
+    // The message keeps what was written before the panic, marked.
+    assert_eq!(
+        render::error_bounded(&BadSource, 64, 8),
+        format!("bad source{FORMAT_PANIC}")
+    );
+}

@@ -52,6 +52,9 @@ pub struct ActorArgs {
     pub on_oversize: Option<Setting<OversizeKind>>,
     pub name: Option<Setting<String>>,
     pub policy: Option<Setting<Expr>>,
+    /// Arguments given with a value that was rejected (and reported): checks relating them to
+    /// other arguments are skipped, so one mistake stays one message.
+    pub invalid: Vec<String>,
 }
 
 /// Names accepted, in the order the docs list them.
@@ -82,6 +85,25 @@ struct RawArg {
 impl Parse for RawArg {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+        if input.peek(Token![-]) {
+            // `max-retries`: the lint's rule ids are kebab-case, these names are not.
+            let mut words = vec![key.to_string()];
+            let mut tokens = key.to_token_stream();
+            while input.peek(Token![-]) {
+                let dash: Token![-] = input.parse()?;
+                let word: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+                words.push(word.to_string());
+                tokens.extend([dash.to_token_stream(), word.to_token_stream()]);
+            }
+            return Err(syn::Error::new_spanned(
+                tokens,
+                format!(
+                    "`#[retryable_actor]` argument names are written with `_`: `{}`, not `{}`",
+                    words.join("_"),
+                    words.join("-")
+                ),
+            ));
+        }
         if !input.peek(Token![=]) {
             return Err(syn::Error::new_spanned(
                 &key,
@@ -110,8 +132,23 @@ pub fn parse(tokens: TokenStream) -> Parsed {
         match syn::parse::Parser::parse2(Punctuated::<RawArg, Token![,]>::parse_terminated, tokens)
         {
             Ok(raw) => raw,
-            Err(error) => {
+            // syn's own messages ("expected `,`") get the context; the argument parser's
+            // already have it.
+            Err(error) if error.to_string().contains("#[retryable_actor]") => {
                 errors.push(error);
+                return Parsed {
+                    args,
+                    errors: errors.0,
+                };
+            }
+            Err(error) => {
+                errors.push(syn::Error::new(
+                    error.span(),
+                    format!(
+                        "malformed `#[retryable_actor]` arguments: {error}; \
+                         write `name = value` pairs separated by commas"
+                    ),
+                ));
                 return Parsed {
                     args,
                     errors: errors.0,
@@ -144,13 +181,33 @@ impl Errors {
 fn assign(args: &mut ActorArgs, key: Ident, value: Expr) -> syn::Result<()> {
     let name = key.to_string();
     match name.as_str() {
-        "max_retries" => set(&mut args.max_retries, key, value, |v| int(v, "max_retries")),
-        "min_backoff" => set(&mut args.min_backoff, key, value, duration),
-        "max_backoff" => set(&mut args.max_backoff, key, value, duration),
-        "max_elapsed" => set(&mut args.max_elapsed, key, value, duration),
-        "timeout" => set(&mut args.timeout, key, value, duration),
-        "factor" => set(&mut args.factor, key, value, factor),
-        "jitter" => set(&mut args.jitter, key, value, |v| {
+        "max_retries" => set(&mut args.invalid, &mut args.max_retries, key, value, |v| {
+            int(v, "max_retries")
+        }),
+        "min_backoff" => set(
+            &mut args.invalid,
+            &mut args.min_backoff,
+            key,
+            value,
+            duration,
+        ),
+        "max_backoff" => set(
+            &mut args.invalid,
+            &mut args.max_backoff,
+            key,
+            value,
+            duration,
+        ),
+        "max_elapsed" => set(
+            &mut args.invalid,
+            &mut args.max_elapsed,
+            key,
+            value,
+            duration,
+        ),
+        "timeout" => set(&mut args.invalid, &mut args.timeout, key, value, duration),
+        "factor" => set(&mut args.invalid, &mut args.factor, key, value, factor),
+        "jitter" => set(&mut args.invalid, &mut args.jitter, key, value, |v| {
             word(
                 v,
                 "jitter",
@@ -161,29 +218,56 @@ fn assign(args: &mut ActorArgs, key: Ident, value: Expr) -> syn::Result<()> {
                 ],
             )
         }),
-        "on_oversize" => set(&mut args.on_oversize, key, value, |v| {
+        "on_oversize" => set(&mut args.invalid, &mut args.on_oversize, key, value, |v| {
             word(
                 v,
                 "on_oversize",
                 &[("retry", OversizeKind::Retry), ("fail", OversizeKind::Fail)],
             )
         }),
-        "max_error_size" => set(&mut args.max_error_size, key, value, size),
-        "max_error_heap" => set(&mut args.max_error_heap, key, value, size),
-        "max_report_len" => set(&mut args.max_report_len, key, value, |v| {
-            int::<u64>(v, "max_report_len")
-        }),
-        "retry_panics" => set(&mut args.retry_panics, key, value, boolean),
-        "name" => set(&mut args.name, key, value, |v| {
+        "max_error_size" => set(
+            &mut args.invalid,
+            &mut args.max_error_size,
+            key,
+            value,
+            size,
+        ),
+        "max_error_heap" => set(
+            &mut args.invalid,
+            &mut args.max_error_heap,
+            key,
+            value,
+            size,
+        ),
+        "max_report_len" => set(
+            &mut args.invalid,
+            &mut args.max_report_len,
+            key,
+            value,
+            size,
+        ),
+        "retry_panics" => set(
+            &mut args.invalid,
+            &mut args.retry_panics,
+            key,
+            value,
+            boolean,
+        ),
+        "name" => set(&mut args.invalid, &mut args.name, key, value, |v| {
             string(v, "an actor name such as \"billing::charge\"")
         }),
-        "retry_if" => set(&mut args.retry_if, key, value, |v| Ok(v.clone())),
-        "policy" => set(&mut args.policy, key, value, |v| Ok(v.clone())),
+        "retry_if" => set(&mut args.invalid, &mut args.retry_if, key, value, |v| {
+            Ok(v.clone())
+        }),
+        "policy" => set(&mut args.invalid, &mut args.policy, key, value, |v| {
+            Ok(v.clone())
+        }),
         _ => Err(unknown(&key)),
     }
 }
 
 fn set<T>(
+    invalid: &mut Vec<String>,
     slot: &mut Option<Setting<T>>,
     key: Ident,
     value: Expr,
@@ -195,7 +279,7 @@ fn set<T>(
             format!("duplicate argument `{key}`: it is already given above; keep one"),
         ));
     }
-    let converted = convert(&value)?;
+    let converted = convert(&value).inspect_err(|_| invalid.push(key.to_string()))?;
     *slot = Some(Setting {
         value: converted,
         tokens: value.to_token_stream(),
@@ -245,6 +329,17 @@ fn literal(value: &Expr) -> Option<&Lit> {
     }
 }
 
+/// Added to "expected a literal" messages when the value is a name (a `const`, a `static`):
+/// the macro reads values when it expands, before names mean anything.
+fn literal_hint(value: &Expr) -> &'static str {
+    match value {
+        Expr::Path(_) | Expr::Call(_) | Expr::MethodCall(_) | Expr::Field(_) => {
+            "; the macro reads it when it expands, so it must be written as a literal (not a constant or expression)"
+        }
+        _ => "",
+    }
+}
+
 fn negative(value: &Expr) -> bool {
     matches!(
         value,
@@ -276,7 +371,10 @@ where
         )),
         _ => Err(syn::Error::new_spanned(
             value,
-            format!("`{what}` expects an integer literal, e.g. `{what} = 5`"),
+            format!(
+                "`{what}` expects an integer literal, e.g. `{what} = 5`{}",
+                literal_hint(value)
+            ),
         )),
     }
 }
@@ -295,20 +393,28 @@ fn duration(value: &Expr) -> syn::Result<Duration> {
         )),
         _ => Err(syn::Error::new_spanned(
             value,
-            "expected a duration string such as \"100ms\", \"30s\", \"5m\" or \"1h\"",
+            format!(
+                "expected a duration string such as \"100ms\", \"30s\", \"5m\" or \"1h\"{}",
+                literal_hint(value)
+            ),
         )),
     }
 }
 
 fn size(value: &Expr) -> syn::Result<u64> {
     match literal(value) {
-        Some(Lit::Int(lit)) => lit.base10_parse::<u64>(),
+        Some(Lit::Int(lit)) => lit.base10_parse::<u64>().map_err(|_| {
+            syn::Error::new_spanned(lit, "size is out of range: at most `u64::MAX` bytes")
+        }),
         Some(Lit::Str(lit)) => {
             units::parse_size(&lit.value()).map_err(|message| syn::Error::new_spanned(lit, message))
         }
         _ => Err(syn::Error::new_spanned(
             value,
-            "expected a size in bytes: an integer such as `128` or a string such as \"64KiB\"",
+            format!(
+                "expected a size in bytes: an integer such as `128` or a string such as \"64KiB\"{}",
+                literal_hint(value)
+            ),
         )),
     }
 }
@@ -319,7 +425,10 @@ fn factor(value: &Expr) -> syn::Result<f64> {
         Some(Lit::Int(lit)) => lit.base10_parse::<f64>(),
         _ => Err(syn::Error::new_spanned(
             value,
-            "`factor` expects a number literal such as `2.0`",
+            format!(
+                "`factor` expects a number literal such as `2.0`{}",
+                literal_hint(value)
+            ),
         )),
     }
 }
@@ -350,7 +459,7 @@ fn word<T: Copy>(value: &Expr, what: &str, choices: &[(&str, T)]) -> syn::Result
     let Some(Lit::Str(lit)) = literal(value) else {
         return Err(syn::Error::new_spanned(
             value,
-            format!("`{what}` expects one of the strings {expected}"),
+            format!("`{what}` expects one of the strings {expected}, in quotes"),
         ));
     };
     let text = lit.value();
@@ -388,7 +497,7 @@ mod tests {
         let parsed = parse(quote! {
             max_retries = 5, min_backoff = "100ms", max_backoff = "30s", factor = 2,
             max_elapsed = "5m", timeout = "10s", jitter = "equal", max_error_size = 64,
-            max_error_heap = "64KiB", max_report_len = 512, retry_if = crate::transient,
+            max_error_heap = "64KiB", max_report_len = "1KiB", retry_if = crate::transient,
             retry_panics = false, on_oversize = "fail", name = "x", policy = POLICY.clone(),
         });
         assert!(parsed.errors.is_none());
@@ -398,6 +507,7 @@ mod tests {
         assert_eq!(args.factor.unwrap().value, 2.0);
         assert_eq!(args.jitter.unwrap().value, JitterKind::Equal);
         assert_eq!(args.max_error_heap.unwrap().value, 65_536);
+        assert_eq!(args.max_report_len.unwrap().value, 1024);
         assert_eq!(args.on_oversize.unwrap().value, OversizeKind::Fail);
         assert!(!args.retry_panics.unwrap().value);
         assert_eq!(args.name.unwrap().value, "x");

@@ -1,14 +1,18 @@
 //! Expansion into `::errguard::__private` calls.
 //!
 //! ```text
-//! async fn name(args) -> Result<<R as ResultParts>::Ok, ActorFailure> {
-//!     const { check_error_size::<<R as ResultParts>::Err>(limit, "R") };
-//!     let policy = ...;                       // RetryPolicy::new() or `policy = expr`, then overrides
-//!     let runner = Runner::new(name, &policy) // + Footprint / RetryAfter when E has them, + retry_if
+//! async fn name(args) -> Result<<R as ResultParts>::Ok, ActorFailure>
+//! where R: ActorResult                      // only for an alias return type
+//! {
+//!     const _: () = check_error_size::<E>(limit, "the error type `E`"); // or `const { .. }`
+//!     let policy = ...;                     // RetryPolicy::new() or `policy = expr`, then overrides
+//!     let runner = ActorRunner::<E>::new(name, &policy); // + Footprint / RetryAfter, + retry_if
 //!     // by-value args -> Option slots; &mut args -> MutSlot; & args are copied
-//!     runner.run(move |attempt| { per-attempt args; attempt body }).await
+//!     run::<E, _, _, _>(runner, move |attempt| { per-attempt args; attempt body }).await
 //! }
 //! ```
+//!
+//! `E` is `<R as ResultParts>::Err`; `run` is the one place `E: ActorError` is required.
 //!
 //! The attempt body is the original body in an `async move` block for functions without a
 //! receiver, and a call to a hidden sibling method holding the original body for methods (a
@@ -19,7 +23,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{
-    Attribute, FnArg, GenericParam, Ident, Pat, PatIdent, PatType, ReturnType, Signature, Type,
+    AttrStyle, Attribute, FnArg, GenericArgument, GenericParam, Generics, Ident, Pat, PatIdent,
+    PatType, PathArguments, ReturnType, Signature, Type,
 };
 
 use super::ast::{ActorFn, Passing};
@@ -55,7 +60,12 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
     // Every projection is spanned at the return type: if it is not a `Result`, rustc reports
     // one error there (identical diagnostics are merged).
     let ret_span = ret.span();
+    let written_error = written_error(ret);
     let error_ty = quote_spanned!(ret_span=> <#ret as ::errguard::__private::ResultParts>::Err);
+    // The runner is reached through `__private` functions bounded by `ActorError` alone, all
+    // called at these tokens (`E` as written, or the return type): when `E` is not an
+    // acceptable error type, rustc reports that once.
+    let error_span = written_error.map_or(ret_span, Spanned::span);
     let ok_ty = quote_spanned!(ret_span=> <#ret as ::errguard::__private::ResultParts>::Ok);
 
     let attempt = local("attempt", ret_span);
@@ -80,12 +90,14 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
     }
     for (index, argument) in actor.arguments.iter().enumerate() {
         let param_name = match &argument.pat {
+            // `_`-prefixed names are the user's "unused" marker: the wrapper uses the value,
+            // so it takes it under its own name (`clippy::used_underscore_binding`).
             Pat::Ident(PatIdent {
                 by_ref: None,
                 subpat: None,
                 ident,
                 ..
-            }) => ident.clone(),
+            }) if !ident.unraw().to_string().starts_with('_') => ident.clone(),
             _ => local(&format!("arg{index}"), ret_span),
         };
         let ty = &argument.ty;
@@ -116,6 +128,13 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
         let inner = format_ident!("__errguard_attempt_{}", sig.ident);
         let turbofish = turbofish(sig);
         let call = quote!(Self::#inner #turbofish(#(#values),*));
+        // An `unsafe fn` was reported in `valid`; it is still expanded (so callers see one
+        // error), the sibling kept `unsafe` for the body's sake.
+        let call = if sig.unsafety.is_some() {
+            quote!(#[allow(unused_unsafe)] unsafe { #call })
+        } else {
+            call
+        };
         let future = if leased {
             attempt_fn(
                 ret,
@@ -124,16 +143,18 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
         } else {
             attempt_fn(ret, call)
         };
-        (future, Some(sibling_method(actor, &inner)))
+        (future, Some(inner))
     } else {
-        let block = &item.block;
+        // The body's statements, not its block: `{ { stmt } }` would be `unused_braces` on
+        // the user's tokens.
+        let stmts = &item.block.stmts;
         (
             attempt_fn(
                 ret,
                 quote_spanned! {ret_span=>
                     async move {
                         #(#in_future)*
-                        #block
+                        #(#stmts)*
                     }
                 },
             ),
@@ -152,12 +173,19 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
             quote!(#name)
         }
         None => {
-            let suffix = format!("::{}", sig.ident.unraw());
-            quote!(::core::concat!(::core::module_path!(), #suffix))
+            // The function's path, `module::function` or `module::Type::method` (an attribute
+            // cannot tell whether it sits in an `impl`): read it from a marker item nested in
+            // the wrapper, a `&'static str` slice, no allocation.
+            quote! {{
+                fn __errguard_actor_name() {}
+                ::errguard::__private::actor_name(
+                    ::core::any::type_name_of_val(&__errguard_actor_name),
+                )
+            }}
         }
     };
     let new_runner = quote_spanned!(ret_span=>
-        ::errguard::__private::Runner::<#error_ty>::new(#name, &#policy));
+        ::errguard::__private::ActorRunner::<#error_ty>::new(#name, &#policy));
     let retry_if = args.retry_if.as_ref().map(|setting| {
         let predicate = &setting.tokens;
         quote_spanned!(setting.tokens.span()=> let #runner = #runner.retry_if(#predicate);)
@@ -171,30 +199,90 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
         .as_ref()
         .map_or_else(|| ret.span(), |s| s.tokens.span());
     let limit = proc_macro2::Literal::u64_unsuffixed(limit);
-    let ret_text = type_text(ret);
-    let size_check = quote_spanned! {limit_span=>
-        const { ::errguard::__private::check_error_size::<#error_ty>(#limit, #ret_text) };
+    let error_of = error_of(ret, written_error, &sig.generics);
+    // Without generics, the check is a constant item nested in the body, which `cargo check`
+    // evaluates too. A nested item cannot name an enclosing `impl`'s (or trait's) parameters,
+    // which an attribute cannot see, so it is used only when every name in the error type is
+    // certainly not one of them (`nameable_from_nested_item`); it names `E` as written, so the
+    // `Ok` type plays no part. Otherwise (generics, a receiver, a possible outer parameter, or a
+    // `where R: ActorResult` clause, which a nested item does not see) it is an inline `const`
+    // block, evaluated per instantiation when the code is built (post-monomorphization).
+    let result_bound = result_bound(ret, written_error);
+    let item_level = actor.receiver.is_none()
+        && result_bound.is_none()
+        && sig.generics.params.is_empty()
+        && written_error.map_or_else(
+            || nameable_from_nested_item(ret, false),
+            |error| nameable_from_nested_item(error, true),
+        );
+    let size_check = if item_level {
+        let error = written_error.map_or_else(|| error_ty.clone(), |error| quote!(#error));
+        quote_spanned! {limit_span=>
+            const _: () = ::errguard::__private::check_error_size::<#error>(#limit, #error_of);
+        }
+    } else {
+        quote_spanned! {limit_span=>
+            const { ::errguard::__private::check_error_size::<#error_ty>(#limit, #error_of) };
+        }
     };
 
-    let attrs = &item.attrs;
+    let (outer, inner_attrs): (Vec<&Attribute>, Vec<&Attribute>) = item
+        .attrs
+        .iter()
+        .partition(|attr| matches!(attr.style, AttrStyle::Outer));
+    // Inner attributes (`#![allow(..)]` in the body) apply to the function holding the body:
+    // the wrapper for a free function, the sibling for a method. Written as outer ones there.
+    let inner_attrs: Vec<Attribute> = inner_attrs
+        .into_iter()
+        .map(|attr| Attribute {
+            style: AttrStyle::Outer,
+            ..attr.clone()
+        })
+        .collect();
+    let wrapper_inner = if actor.receiver.is_some() {
+        &[][..]
+    } else {
+        &inner_attrs[..]
+    };
     let vis = &item.vis;
     let asyncness = &sig.asyncness;
+    let unsafety = &sig.unsafety;
     let ident = &sig.ident;
     let generics = &sig.generics;
-    let where_clause = &sig.generics.where_clause;
+    let where_clause = match (&sig.generics.where_clause, result_bound) {
+        (Some(clause), Some(bound)) => {
+            let predicates = clause.predicates.iter();
+            quote!(where #(#predicates,)* #bound)
+        }
+        (Some(clause), None) => quote!(#clause),
+        (None, Some(bound)) => quote!(where #bound),
+        (None, None) => TokenStream::new(),
+    };
     let output = match &sig.output {
         ReturnType::Type(arrow, _) => {
             let output = quote_spanned!(ret_span=>
-                ::core::result::Result<#ok_ty, ::errguard::ActorFailure>);
+                ::core::result::Result<#ok_ty, ::errguard::__private::ActorFailure>);
             quote!(#arrow #output)
         }
         ReturnType::Default => unreachable!("checked in valid"),
     };
 
-    // The body is spanned at the return type: when that is not a `Result`, every obligation
+    let checked_error =
+        quote_spanned!(error_span=> <#ret as ::errguard::__private::ResultParts>::Err);
+    let closure = quote_spanned! {ret_span=>
+        move |#attempt: ::errguard::__private::Attempt| {
+            #(#per_attempt)*
+            #attempt_future
+        }
+    };
+    // The call and its `.await` at one span: `E: ActorError` failing is one message there.
+    let run_call = quote_spanned! {error_span=>
+        ::errguard::__private::run::<#checked_error, _, _, _>(#runner, #closure).await
+    };
+    // The body is spliced at the return type: when that is not a `Result`, every obligation
     // that fails because of it lands on the same tokens and rustc shows one message.
     let body = quote_spanned! {ret_span=>
-    #size_check
+            #size_check
             let #policy: ::errguard::__private::RetryPolicy = #policy_expr;
             let #runner = #new_runner;
             let #runner = {
@@ -209,17 +297,14 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
             };
             #retry_if
             #(#setup)*
-            #runner
-                .run(move |#attempt: ::errguard::__private::Attempt| {
-                    #(#per_attempt)*
-                    #attempt_future
-                })
-                .await
+            #run_call
     };
     let block = quote_spanned!(ret_span=> { #body });
+    let sibling = sibling.map(|name| sibling_method(actor, &name, &inner_attrs));
     quote! {
-        #(#attrs)*
-        #vis #asyncness fn #ident #generics (#(#wrapper_inputs),*) #output #where_clause #block
+        #(#outer)*
+        #(#wrapper_inner)*
+        #vis #asyncness #unsafety fn #ident #generics (#(#wrapper_inputs),*) #output #where_clause #block
         #sibling
     }
 }
@@ -227,6 +312,247 @@ pub fn expand(actor: &ActorFn, args: &ActorArgs) -> TokenStream {
 /// `attempt::<R, _>(future)`, spanned at the return type `R` (see the projections above).
 fn attempt_fn(ret: &Type, future: TokenStream) -> TokenStream {
     quote_spanned!(ret.span()=> ::errguard::__private::attempt::<#ret, _>(#future))
+}
+
+/// `where R: ActorResult` for a return type that only the type system can judge (an alias, a
+/// struct, `Self`), spanned at it: if `R` is not a `Result` that bound is the one error, and
+/// the body is checked as if it held, so the body's uses of `R` add nothing. Left out when
+/// `R` is written `Result<_, _>` (nothing to check) or has elided lifetimes (not allowed in a
+/// where-clause).
+fn result_bound(ret: &Type, written: Option<&Type>) -> Option<TokenStream> {
+    fn elided(tokens: TokenStream) -> bool {
+        let tokens: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+        tokens.iter().enumerate().any(|(i, token)| match token {
+            proc_macro2::TokenTree::Punct(punct) if punct.as_char() == '&' => !matches!(
+                tokens.get(i + 1),
+                Some(proc_macro2::TokenTree::Punct(next)) if next.as_char() == '\''
+            ),
+            proc_macro2::TokenTree::Ident(ident) => ident == "_",
+            proc_macro2::TokenTree::Group(group) => elided(group.stream()),
+            _ => false,
+        })
+    }
+    if written.is_some() || elided(quote!(#ret)) {
+        return None;
+    }
+    Some(quote_spanned!(ret.span()=> #ret: ::errguard::__private::ActorResult))
+}
+
+/// `E` as written in `Result<T, E>` (any path ending in `Result` with two arguments), if so.
+fn written_error(ret: &Type) -> Option<&Type> {
+    let Type::Path(path) = ret else {
+        return match ret {
+            Type::Group(group) => written_error(&group.elem),
+            Type::Paren(paren) => written_error(&paren.elem),
+            _ => None,
+        };
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    let types: Vec<&Type> = arguments
+        .args
+        .iter()
+        .filter_map(|argument| match argument {
+            GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        })
+        .collect();
+    match types[..] {
+        [_, error] => Some(error),
+        _ => None,
+    }
+}
+
+/// How the size message names the error type: `` `Big` `` when written out and concrete;
+/// otherwise the return type, with a pointer to the note that names the instance.
+fn error_of(ret: &Type, written: Option<&Type>, generics: &Generics) -> String {
+    let generic = |ty: &Type| {
+        let text = quote!(#ty).to_string();
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .collect();
+        generics.params.iter().any(|param| match param {
+            GenericParam::Type(param) => words.contains(&param.ident.to_string().as_str()),
+            _ => false,
+        }) || words.contains(&"Self")
+    };
+    match written {
+        Some(error) if !generic(error) => format!("the error type `{}`", type_text(error)),
+        Some(error) => format!(
+            "the error type `{}` (the instance is named in the `evaluation of` note below)",
+            type_text(error)
+        ),
+        None => format!(
+            "the error type of `{}` (the function is named in the `evaluation of` note below)",
+            type_text(ret)
+        ),
+    }
+}
+
+/// Whether an item nested in the body can name `ty`, the error type the size check names.
+///
+/// It cannot name an enclosing `impl`'s or trait's type, const or lifetime parameters, and an
+/// attribute cannot tell whether there are any (`impl<Item> Holder<Item> { .. Oops<Item> .. }`),
+/// so this is conservative: `false` (an inline `const` block, checked by a build) unless every
+/// name is certainly not such a parameter. Certain are: paths from the crate root, `crate::`,
+/// `self::`, `super::` or a lowercase module (`std::io::Error`), primitives and the prelude's
+/// types (`u8`, `str`, `String`, ..), a name with generic arguments (`Oops<u8>`: a parameter
+/// takes none), trait names (`dyn Error + Send`), `'static` and literal lengths and constants.
+/// Not: `Self`, a type's associated item (`T::Error`, `Item::Err`), a named lifetime, a
+/// non-literal constant (`[u8; N]`), macros, and any other single name. The one exception is
+/// the error type itself (`top`) written as a single name without arguments (`Result<u32, Big>`,
+/// the common case `cargo check` should report): it is trusted unless shaped like a type
+/// parameter (`Self`, `T`, `E`, `E2`).
+fn nameable_from_nested_item(ty: &Type, top: bool) -> bool {
+    match ty {
+        Type::Path(path) => {
+            path.qself
+                .as_ref()
+                .is_none_or(|qself| nameable_from_nested_item(&qself.ty, false))
+                && path_is_nameable(&path.path, top && path.qself.is_none())
+        }
+        Type::Paren(paren) => nameable_from_nested_item(&paren.elem, top),
+        Type::Group(group) => nameable_from_nested_item(&group.elem, top),
+        Type::Reference(reference) => {
+            reference.lifetime.as_ref().is_none_or(lifetime_is_nameable)
+                && nameable_from_nested_item(&reference.elem, false)
+        }
+        Type::Ptr(pointer) => nameable_from_nested_item(&pointer.elem, false),
+        Type::Slice(slice) => nameable_from_nested_item(&slice.elem, false),
+        Type::Array(array) => {
+            matches!(array.len, syn::Expr::Lit(_)) && nameable_from_nested_item(&array.elem, false)
+        }
+        Type::Tuple(tuple) => tuple
+            .elems
+            .iter()
+            .all(|elem| nameable_from_nested_item(elem, false)),
+        Type::BareFn(function) => {
+            function.lifetimes.is_none()
+                && function
+                    .inputs
+                    .iter()
+                    .all(|input| nameable_from_nested_item(&input.ty, false))
+                && match &function.output {
+                    ReturnType::Default => true,
+                    ReturnType::Type(_, output) => nameable_from_nested_item(output, false),
+                }
+        }
+        Type::TraitObject(object) => object.bounds.iter().all(bound_is_nameable),
+        Type::Never(_) => true,
+        // `impl Trait`, `_`, a macro, tokens syn does not model: unknown.
+        _ => false,
+    }
+}
+
+/// A path in a type (see `nameable_from_nested_item`); `top` for the error type itself.
+fn path_is_nameable(path: &syn::Path, top: bool) -> bool {
+    /// Primitives and the prelude's types: a parameter of that name would shadow them.
+    const KNOWN: &[&str] = &[
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f16", "f32", "f64", "f128", "bool", "char", "str", "String", "Vec", "Box", "Option",
+        "Result",
+    ];
+    if !path
+        .segments
+        .iter()
+        .all(|segment| arguments_are_nameable(&segment.arguments))
+    {
+        return false;
+    }
+    if path.leading_colon.is_some() {
+        return true;
+    }
+    let Some(first) = path.segments.first() else {
+        return false;
+    };
+    let name = first.ident.unraw().to_string();
+    if name == "Self" {
+        return false;
+    }
+    if path.segments.len() > 1 {
+        // `crate::`, `std::io::`, `errors::`: a module. `T::Error`: a parameter's associated type.
+        return matches!(name.as_str(), "crate" | "self" | "super")
+            || name.starts_with(|c: char| c.is_lowercase());
+    }
+    if !first.arguments.is_none() || KNOWN.contains(&name.as_str()) {
+        return true;
+    }
+    top && !shaped_like_a_parameter(&name)
+}
+
+/// The generic arguments of one path segment (see `nameable_from_nested_item`).
+fn arguments_are_nameable(arguments: &PathArguments) -> bool {
+    match arguments {
+        PathArguments::None => true,
+        PathArguments::AngleBracketed(arguments) => {
+            arguments.args.iter().all(|argument| match argument {
+                GenericArgument::Lifetime(lifetime) => lifetime_is_nameable(lifetime),
+                GenericArgument::Type(ty) => nameable_from_nested_item(ty, false),
+                GenericArgument::Const(expr) => matches!(expr, syn::Expr::Lit(_)),
+                GenericArgument::AssocType(assoc) => {
+                    assoc.generics.is_none() && nameable_from_nested_item(&assoc.ty, false)
+                }
+                GenericArgument::AssocConst(assoc) => {
+                    assoc.generics.is_none() && matches!(assoc.value, syn::Expr::Lit(_))
+                }
+                GenericArgument::Constraint(constraint) => {
+                    constraint.generics.is_none() && constraint.bounds.iter().all(bound_is_nameable)
+                }
+                _ => false,
+            })
+        }
+        PathArguments::Parenthesized(arguments) => {
+            arguments
+                .inputs
+                .iter()
+                .all(|input| nameable_from_nested_item(input, false))
+                && match &arguments.output {
+                    ReturnType::Default => true,
+                    ReturnType::Type(_, output) => nameable_from_nested_item(output, false),
+                }
+        }
+    }
+}
+
+/// A bound in `dyn ..`: a trait's own name is never a type parameter; its arguments may hold one.
+fn bound_is_nameable(bound: &syn::TypeParamBound) -> bool {
+    match bound {
+        syn::TypeParamBound::Trait(bound) => {
+            bound.lifetimes.is_none()
+                && bound
+                    .path
+                    .segments
+                    .first()
+                    .is_some_and(|first| first.ident != "Self")
+                && bound
+                    .path
+                    .segments
+                    .iter()
+                    .all(|segment| arguments_are_nameable(&segment.arguments))
+        }
+        syn::TypeParamBound::Lifetime(lifetime) => lifetime_is_nameable(lifetime),
+        _ => false,
+    }
+}
+
+/// `'static` and `'_`: an enclosing item's named lifetime cannot be used in a nested item.
+fn lifetime_is_nameable(lifetime: &syn::Lifetime) -> bool {
+    lifetime.ident == "static" || lifetime.ident == "_"
+}
+
+/// `Self`, or shaped like a type parameter (`T`, `E`, `E2`): up to 2 uppercase letters/digits.
+fn shaped_like_a_parameter(name: &str) -> bool {
+    name == "Self"
+        || (name.len() <= 2
+            && name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
 }
 
 /// The wrapper-side handling of one input. `binding` is the user's pattern when the attempt
@@ -291,10 +617,19 @@ fn hold(
         let value = &held.value;
         if passing == Passing::Exclusive {
             let in_future = &held.in_future;
-            held.in_future = quote!(#in_future let #pat = #value;);
+            held.in_future = quote! {
+                #in_future
+                #[allow(clippy::no_effect_underscore_binding)]
+                let #pat = #value;
+            };
         } else {
             let per_attempt = &held.per_attempt;
-            held.per_attempt = quote!(#per_attempt let #pat = #value;);
+            // `_name` patterns are the user's "unused" marker; the binding is the macro's.
+            held.per_attempt = quote! {
+                #per_attempt
+                #[allow(clippy::no_effect_underscore_binding)]
+                let #pat = #value;
+            };
         }
     }
     held
@@ -326,7 +661,7 @@ fn turbofish(sig: &Signature) -> TokenStream {
 }
 
 /// The original method, renamed and hidden: one attempt.
-fn sibling_method(actor: &ActorFn, inner: &Ident) -> TokenStream {
+fn sibling_method(actor: &ActorFn, inner: &Ident, inner_attrs: &[Attribute]) -> TokenStream {
     let item = &actor.item;
     let mut sig = item.sig.clone();
     sig.ident = inner.clone();
@@ -341,16 +676,19 @@ fn sibling_method(actor: &ActorFn, inner: &Ident) -> TokenStream {
         .attrs
         .iter()
         .filter(|attr| {
-            ["cfg", "allow", "warn", "deny", "forbid", "expect"]
-                .iter()
-                .any(|name| attr.path().is_ident(name))
+            matches!(attr.style, AttrStyle::Outer)
+                && ["cfg", "allow", "warn", "deny", "forbid", "expect"]
+                    .iter()
+                    .any(|name| attr.path().is_ident(name))
         })
         .collect();
     let block = &item.block;
     quote! {
         #(#kept)*
+        #(#inner_attrs)*
         #[doc(hidden)]
-        #[allow(dead_code, clippy::needless_pass_by_ref_mut)]
+        // The wrapper's signature is the user's API; the sibling's is ours (an attempt need not await).
+        #[allow(dead_code, clippy::needless_pass_by_ref_mut, clippy::unused_async)]
         #sig #block
     }
 }
@@ -448,6 +786,165 @@ fn type_text(ty: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::type_text;
+    use crate::actor::attr::ActorArgs;
+    use crate::actor::valid::{Checked, check_fn};
+
+    fn expanded(item: syn::ItemFn) -> String {
+        let Checked::Actor(actor, None) = check_fn(item) else {
+            panic!("not an actor");
+        };
+        super::expand(&actor, &ActorArgs::default()).to_string()
+    }
+
+    #[test]
+    fn size_check_is_an_item_only_where_cargo_check_can_evaluate_it() {
+        // A constant item is evaluated by `cargo check`; an inline `const` block only by a build.
+        for item in [
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Big> {
+                    Ok(1)
+                }
+            ),
+            // The `Ok` type is not named: it may hold a parameter of an enclosing `impl`.
+            syn::parse_quote!(
+                async fn fetch() -> Result<Item, Big> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, crate::errors::Wrap<String, [u8; 4], &'static str>>
+                {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Box<dyn std::error::Error + Send + Sync>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> std::result::Result<u32, ::std::io::Error> {
+                    Ok(1)
+                }
+            ),
+        ] {
+            let text = expanded(item);
+            assert!(
+                text.contains("const _ : () = :: errguard :: __private :: check_error_size"),
+                "{text}"
+            );
+        }
+        let free = expanded(syn::parse_quote!(
+            async fn fetch() -> Result<Item, Big> {
+                Ok(1)
+            }
+        ));
+        assert!(free.contains("check_error_size :: < Big >"), "{free}");
+        for item in [
+            syn::parse_quote!(
+                async fn fetch<E>() -> Result<u32, E> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch(&self) -> Result<u32, Big> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Wrap<T>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> app::Result<u32> {
+                    Ok(1)
+                }
+            ),
+            // What may be an enclosing `impl`'s parameters, whatever their names.
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Oops<Item>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, crate::Oops<(u8, &'static [Input])>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Item::Error> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, <Item as Fallible>::Error> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Oops<[u8; N]>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Oops<'a>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Box<dyn Convert<Output>>> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, E> {
+                    Ok(1)
+                }
+            ),
+            syn::parse_quote!(
+                async fn fetch() -> Result<u32, Self> {
+                    Ok(1)
+                }
+            ),
+        ] {
+            let text = expanded(item);
+            assert!(!text.contains("const _"), "{text}");
+            assert!(
+                text.contains("const { :: errguard :: __private :: check_error_size"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_alias_return_type_gets_the_where_clause() {
+        assert!(
+            expanded(syn::parse_quote!(
+                async fn f() -> app::Result<u8> {
+                    Ok(1)
+                }
+            ))
+            .contains("where app :: Result < u8 > : :: errguard :: __private :: ActorResult")
+        );
+        assert!(
+            !expanded(syn::parse_quote!(
+                async fn f() -> Result<u8, E> {
+                    Ok(1)
+                }
+            ))
+            .contains("where")
+        );
+        // Elided lifetimes are not allowed in a where-clause.
+        assert!(
+            !expanded(syn::parse_quote!(
+                async fn f(s: &str) -> app::Result<&str> {
+                    Ok(s)
+                }
+            ))
+            .contains("where")
+        );
+    }
 
     #[test]
     fn readable_type_text() {

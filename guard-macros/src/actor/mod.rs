@@ -28,12 +28,14 @@ pub fn retryable_actor(args: TokenStream, item: TokenStream) -> TokenStream {
     let attr::Parsed { mut args, errors } = attr::parse(args);
     let mut errors = attr::Errors(errors);
     let mut out = match valid::check_fn(item) {
-        Ok(actor) => {
+        valid::Checked::Actor(actor, shape) => {
+            if let Some(error) = shape {
+                errors.push(error);
+            }
             valid::check_args(&mut args, &mut errors);
             expand::expand(&actor, &args)
         }
-        Err(failed) => {
-            let (error, item) = *failed;
+        valid::Checked::Item(error, item) => {
             errors.push(error);
             item.to_token_stream()
         }

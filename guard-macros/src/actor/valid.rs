@@ -17,10 +17,20 @@ const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// `errguard::policy::MIN_REPORT_LEN`.
 const MIN_REPORT_LEN: u64 = 16;
 
-/// Checks the function; on error returns the error and the item to emit in its place.
-pub fn check_fn(mut item: ItemFn) -> Result<ActorFn, Box<(syn::Error, ItemFn)>> {
+/// What [`check_fn`] found.
+pub enum Checked {
+    /// An actor, with the error about its shape if it had to be repaired (not `async`, `const`,
+    /// `extern`, variadic, `unsafe`): it is expanded anyway, as if written right, so callers
+    /// see the actor's real signature and no second error.
+    Actor(Box<ActorFn>, Option<syn::Error>),
+    /// Not an actor at all: the error and the item to emit in its place.
+    Item(syn::Error, Box<ItemFn>),
+}
+
+/// Checks the function's shape and return type.
+pub fn check_fn(mut item: ItemFn) -> Checked {
     let sig = &item.sig;
-    let error = if let Some(constness) = &sig.constness {
+    let shape = if let Some(constness) = &sig.constness {
         Some(syn::Error::new_spanned(
             constness,
             "an actor cannot be a `const fn`: `#[retryable_actor]` needs an `async fn`; remove `const`",
@@ -49,34 +59,61 @@ pub fn check_fn(mut item: ItemFn) -> Result<ActorFn, Box<(syn::Error, ItemFn)>> 
     } else {
         None
     };
-    if let Some(error) = error {
-        // Keep only what rustc accepts, so this is the only message.
+    if shape.is_some() {
+        // Repaired to what was meant (an `async fn`), so this is the only message. `unsafe`
+        // stays: the body and the callers were written for it.
+        let span = sig.fn_token.span;
         item.sig.constness = None;
         item.sig.abi = None;
         item.sig.variadic = None;
-        return Err(Box::new((error, item)));
+        item.sig.asyncness.get_or_insert(syn::Token![async](span));
     }
+    let sig = &item.sig;
     let ret = match &sig.output {
         ReturnType::Default => {
             let error = syn::Error::new(
                 sig.paren_token.span.close(),
                 "an actor needs a return type `Result<T, E>`: the runner retries on `Err`; add `-> Result<T, E>`",
             );
-            return Err(Box::new((error, item)));
+            return Checked::Item(shape.unwrap_or(error), Box::new(item));
         }
         ReturnType::Type(_, ty) => (**ty).clone(),
     };
-    if let Some(found) = not_a_result(&ret) {
-        let error = syn::Error::new_spanned(
+    let error = if let Some(found) = not_a_result(&ret) {
+        Some(syn::Error::new_spanned(
             &ret,
             format!(
                 "an actor's return type must be `Result<T, E>` (or an alias of it), found {found}: \
                  the runner retries on `Err`"
             ),
-        );
-        return Err(Box::new((error, item)));
+        ))
+    } else {
+        impl_trait_in(&ret).map(|impl_trait| {
+            syn::Error::new_spanned(
+                impl_trait,
+                "an actor cannot return `impl Trait`: the runner names `T` and `E` in the \
+                 actor's signature; name the type (or box it: `Box<dyn Trait>`)",
+            )
+        })
+    };
+    if let Some(error) = error {
+        return Checked::Item(shape.unwrap_or(error), Box::new(item));
     }
-    Ok(ActorFn::new(item, ret))
+    Checked::Actor(Box::new(ActorFn::new(item, ret)), shape)
+}
+
+/// The first `impl Trait` inside a return type (`Result<impl Display, E>`).
+fn impl_trait_in(ty: &Type) -> Option<&syn::TypeImplTrait> {
+    use syn::visit::Visit;
+    struct Find<'a>(Option<&'a syn::TypeImplTrait>);
+    impl<'a> Visit<'a> for Find<'a> {
+        fn visit_type_impl_trait(&mut self, found: &'a syn::TypeImplTrait) {
+            self.0.get_or_insert(found);
+        }
+    }
+    let mut find = Find(None);
+    find.visit_type(ty);
+    find.0
 }
 
 /// Names the kind of a return type that can never be a `Result`, judged by its syntax alone
@@ -155,12 +192,19 @@ pub fn check_args(args: &mut ActorArgs, errors: &mut Errors) {
     }
     let min = args.min_backoff.as_ref().map(|s| s.value);
     let max = args.max_backoff.as_ref().map(|s| s.value);
-    let bad = match (min, max) {
-        (Some(min), Some(max)) => min > max,
-        (Some(min), None) if !explicit_policy => min > DEFAULT_MAX_BACKOFF,
-        (None, Some(max)) if !explicit_policy => DEFAULT_MIN_BACKOFF > max,
-        _ => false,
-    };
+    // A backoff given but rejected has been reported; comparing the other one with a default
+    // in its place would be a second message about the same mistake.
+    let rejected = args
+        .invalid
+        .iter()
+        .any(|name| name == "min_backoff" || name == "max_backoff");
+    let bad = !rejected
+        && match (min, max) {
+            (Some(min), Some(max)) => min > max,
+            (Some(min), None) if !explicit_policy => min > DEFAULT_MAX_BACKOFF,
+            (None, Some(max)) if !explicit_policy => DEFAULT_MIN_BACKOFF > max,
+            _ => false,
+        };
     if bad {
         let min = min.unwrap_or(DEFAULT_MIN_BACKOFF);
         let max = max.unwrap_or(DEFAULT_MAX_BACKOFF);

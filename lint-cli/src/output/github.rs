@@ -7,7 +7,9 @@
 //! ::error file=src/broken.rs,line=4,col=1,title=errguard parse-error::could not check …
 //! ```
 //!
-//! `deny` findings are `::error`, `warn` findings `::warning`. Messages are escaped (`%` → `%25`,
+//! `deny` findings are `::error`, `warn` findings `::warning`; with `--workspace` the message
+//! names the finding's package. With `--baseline`, each stale entry is a `::notice` on the
+//! baseline file (`title=errguard stale-baseline`). Messages are escaped (`%` → `%25`,
 //! CR → `%0D`, LF → `%0A`), and property values additionally (`:` → `%3A`, `,` → `%2C`), so a
 //! hostile file name or message cannot end the command early or inject another one.
 //!
@@ -21,9 +23,11 @@
 //! ```
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use super::Emitter;
-use crate::fingerprint::relative_path;
+use crate::baseline::Entry;
+use crate::fingerprint::root_relative;
 use crate::{FileError, Finding, Level, Report};
 
 /// The GitHub workflow-command emitter.
@@ -60,7 +64,7 @@ fn command(
     format!("::{kind} {}::{}", props.join(","), escape_data(message))
 }
 
-fn finding(f: &Finding) -> String {
+fn finding(f: &Finding, root: Option<&Path>) -> String {
     let kind = match f.level {
         Level::Deny => "error",
         _ => "warning",
@@ -69,6 +73,9 @@ fn finding(f: &Finding) -> String {
     if !f.chain.is_empty() {
         message.push_str(&format!("\nchain: {}", f.chain.join(" → ")));
     }
+    if let Some(p) = &f.package {
+        message.push_str(&format!("\npackage: {p}"));
+    }
     message.push_str(&format!(
         "\nhelp: {} (see {})",
         f.rule.help(),
@@ -76,7 +83,7 @@ fn finding(f: &Finding) -> String {
     ));
     command(
         kind,
-        &relative_path(&f.file),
+        &root_relative(&f.file, root),
         Some(f.line),
         Some(f.column),
         &format!("errguard {}", f.rule.id()),
@@ -84,10 +91,26 @@ fn finding(f: &Finding) -> String {
     )
 }
 
-fn file_error(e: &FileError) -> String {
+/// A baseline entry that matched nothing, as a `::notice` on the baseline file: a pull request
+/// that fixes a type shows which entry to delete.
+fn stale(e: &Entry, baseline: &Path, root: Option<&Path>) -> String {
+    command(
+        "notice",
+        &root_relative(baseline, root),
+        None,
+        None,
+        "errguard stale-baseline",
+        &format!(
+            "stale baseline entry {} `{}` in {} ({}) matches nothing; remove it",
+            e.rule, e.type_name, e.file, e.fingerprint
+        ),
+    )
+}
+
+fn file_error(e: &FileError, root: Option<&Path>) -> String {
     command(
         "error",
-        &relative_path(&e.file),
+        &root_relative(&e.file, root),
         e.line,
         e.column,
         "errguard parse-error",
@@ -97,11 +120,17 @@ fn file_error(e: &FileError) -> String {
 
 impl Emitter for Github {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let root = report.root.as_deref();
         for f in &report.findings {
-            writeln!(out, "{}", finding(f))?;
+            writeln!(out, "{}", finding(f, root))?;
         }
         for e in &report.errors {
-            writeln!(out, "{}", file_error(e))?;
+            writeln!(out, "{}", file_error(e, root))?;
+        }
+        if let Some(b) = &report.baseline {
+            for e in &b.stale {
+                writeln!(out, "{}", stale(e, &b.file, root))?;
+            }
         }
         Ok(())
     }
@@ -143,7 +172,7 @@ mod tests {
             column: None,
             message: "expected `;`\n::warning::forged".into(),
         };
-        let line = file_error(&e);
+        let line = file_error(&e, None);
         assert!(!line.contains('\n') && !line.contains('\r'), "{line}");
         assert_eq!(
             line,
@@ -166,7 +195,7 @@ mod tests {
             message: "too big".into(),
         };
         assert_eq!(
-            file_error(&e),
+            file_error(&e, None),
             "::error file=big.rs,title=errguard parse-error::could not check big.rs: too big"
         );
     }

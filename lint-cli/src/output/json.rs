@@ -1,6 +1,7 @@
 //! `--format json`: one document, `{"version":1,"findings":[…],"errors":[…],"summary":{…}}`.
 //!
-//! Each finding has `rule`, `level`, `type`, `file`, `line`, `column`, `message`, `chain`,
+//! Each finding has `rule`, `level`, `type`, `file` (relative to the run's
+//! [stable root](crate::fingerprint::stable_root)), `line`, `column`, `message`, `chain`,
 //! `returned_by` and `fingerprint` (see [`fingerprint`](crate::fingerprint)). With `--baseline`
 //! the document also has `"baseline": {"file", "suppressed", "stale": [{"fingerprint", "rule",
 //! "type", "file"}]}`.
@@ -11,6 +12,7 @@ use serde::Serialize;
 
 use super::Emitter;
 use crate::Report;
+use crate::fingerprint::root_relative;
 
 /// The JSON schema version. Fields are only ever added within a version.
 pub const JSON_SCHEMA_VERSION: u32 = 1;
@@ -81,7 +83,7 @@ impl Emitter for Json {
                     rule: f.rule.id(),
                     level: f.level.as_str(),
                     type_name: &f.type_name,
-                    file: f.file.display().to_string(),
+                    file: root_relative(&f.file, report.root.as_deref()),
                     line: f.line,
                     column: f.column,
                     message: &f.message,
@@ -95,7 +97,7 @@ impl Emitter for Json {
                 .errors
                 .iter()
                 .map(|e| JError {
-                    file: e.file.display().to_string(),
+                    file: root_relative(&e.file, report.root.as_deref()),
                     line: e.line,
                     column: e.column,
                     message: &e.message,

@@ -6,11 +6,12 @@
 //!   (`deny` → `error`, `warn` → `warning`; an off-by-default rule has `enabled: false` and level
 //!   `note`).
 //! - Each finding is a result with `ruleId`, `ruleIndex`, `level`, the message, one location
-//!   (`uri` relative to `%SRCROOT%`, the current directory of the run, with `/` separators and
+//!   (`uri` relative to `%SRCROOT%`, the run's stable root
+//!   ([`stable_root`](crate::fingerprint::stable_root)), with `/` separators and
 //!   percent-encoding; `startLine`, `startColumn` in Unicode code points), the type as a logical
 //!   location, `partialFingerprints["errguardFingerprint/v1"]` (see
-//!   [`fingerprint`](crate::fingerprint)) and `properties` with `chain`, `typeName` and
-//!   `returnedBy`. With `--baseline`, results carry `baselineState: "new"`.
+//!   [`fingerprint`](crate::fingerprint)) and `properties` with `chain`, `typeName`,
+//!   `returnedBy` and, with `--workspace` / `--manifest-path`, `package`. With `--baseline`, results carry `baselineState: "new"`.
 //! - Files that could not be checked are `invocations[0].toolExecutionNotifications` (level
 //!   `error`, descriptor id `parse-error`) with their location; `executionSuccessful` is `false`
 //!   when there is any, since the analysis is then incomplete.
@@ -37,7 +38,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::Emitter;
-use crate::fingerprint::relative_to;
+use crate::fingerprint::{relative_to, root_relative};
 use crate::{FileError, Finding, Level, Report, Rule, rule_docs};
 
 /// The SARIF emitter.
@@ -87,7 +88,7 @@ fn file_uri(abs: &str) -> String {
 
 /// The `artifactLocation` of a file.
 fn artifact(file: &Path, root: Option<&Path>) -> Value {
-    let rel = relative_to(file, root);
+    let rel = root_relative(file, root);
     if Path::new(&rel).is_absolute() || rel.starts_with('/') {
         json!({ "uri": file_uri(&rel) })
     } else {
@@ -159,6 +160,9 @@ fn result(f: &Finding, root: Option<&Path>, baselined: bool) -> Value {
             "returnedBy": f.returned_by,
         },
     });
+    if let Some(p) = &f.package {
+        r["properties"]["package"] = p.as_str().into();
+    }
     if baselined {
         r["baselineState"] = "new".into();
     }
@@ -174,7 +178,8 @@ fn notification(e: &FileError, root: Option<&Path>) -> Value {
     })
 }
 
-/// The SARIF log of a report as a JSON value, with URIs relative to `root` (the scan root).
+/// The SARIF log of a report as a JSON value, with URIs relative to `root` (the stable root;
+/// relative file paths are relative to the current directory).
 pub fn to_value(report: &Report, root: Option<&Path>) -> Value {
     let baselined = report.baseline.is_some();
     let mut run = json!({
@@ -211,7 +216,7 @@ pub fn to_value(report: &Report, root: Option<&Path>) -> Value {
 
 impl Emitter for Sarif {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let root = std::env::current_dir().ok();
+        let root = report.root.clone().or_else(|| std::env::current_dir().ok());
         serde_json::to_writer_pretty(&mut *out, &to_value(report, root.as_deref()))?;
         writeln!(out)
     }
@@ -229,7 +234,7 @@ mod tests {
             json!({ "uri": "src/a%20b%23%25.rs", "uriBaseId": SRCROOT })
         );
         assert_eq!(
-            artifact(Path::new("./src/é.rs"), Some(root)),
+            artifact(Path::new("/work/my proj/./src/é.rs"), Some(root)),
             json!({ "uri": "src/%C3%A9.rs", "uriBaseId": SRCROOT })
         );
         assert_eq!(
