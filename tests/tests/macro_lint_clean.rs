@@ -136,6 +136,21 @@ impl Worker {
     pub async fn ignore(&self, _unused: String, _also: &mut Vec<u8>) -> Result<u32, Failure> {
         Ok(self.done)
     }
+
+    /// An `#[expect]` on a method: the lint fires in the body, which only the hidden sibling
+    /// has, so an expectation copied to the wrapper would be unfulfilled (a warning).
+    ///
+    /// # Errors
+    ///
+    /// Never.
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "the test wants a body-only lint"
+    )]
+    #[retryable_actor(max_retries = 1)]
+    pub async fn truncate(&self, wide: u64) -> Result<u32, Failure> {
+        Ok(wide as u32 + self.done)
+    }
 }
 
 #[tokio::test(start_paused = true)]
