@@ -70,7 +70,7 @@ fn failed_attempt(c: &mut Criterion) {
         .min_backoff(Duration::ZERO)
         .max_report_len(1024);
     // 16 B renders in full; from 16 KiB up the text is cut at 1 KiB, so what the runner writes
-    // is the same for 16 KiB, 1 MiB and 128 MiB; the `Vec`'s own walk past the cut is not.
+    // is the same for 16 KiB, 1 MiB and 128 MiB, and the formatter stops at the cut.
     let sizes: [(&str, usize); 4] = [
         ("16B", 16),
         ("16KiB", 16 << 10),

@@ -309,12 +309,7 @@ where
 
     /// Calls a user callback; a panic in it is caught, reported and dropped (`None`), so user
     /// code never unwinds out of `run`.
-    fn guarded<R>(
-        &self,
-        attempt: Attempt,
-        callback: &'static str,
-        f: impl FnOnce() -> R,
-    ) -> Option<R> {
+    fn guarded<R>(&self, attempt: u32, callback: &'static str, f: impl FnOnce() -> R) -> Option<R> {
         match panic::catch_unwind(AssertUnwindSafe(f)) {
             Ok(value) => Some(value),
             Err(payload) => {
@@ -322,7 +317,7 @@ where
                 render::drop_quietly(payload);
                 tracing::warn!(
                     actor = self.name,
-                    attempt = attempt.number,
+                    attempt,
                     callback,
                     panic = message.as_str(),
                     "callback panicked"
@@ -336,16 +331,16 @@ where
         // Classified and measured as `E`, before the conversion: the box may hide `E` (an
         // `anyhow::Error` converts into a private wrapper of its own).
         let retryable = self.retry_if.is_none_or(|predicate| {
-            self.guarded(attempt, "retry_if", || predicate(&error))
+            self.guarded(attempt.number, "retry_if", || predicate(&error))
                 .unwrap_or(false)
         });
         let asked_delay = self.retry_after.and_then(|delay| {
-            self.guarded(attempt, "retry_after", || delay(&error))
+            self.guarded(attempt.number, "retry_after", || delay(&error))
                 .flatten()
         });
         let footprint = self
             .measure
-            .and_then(|measure| self.guarded(attempt, "measure", || measure(&error)));
+            .and_then(|measure| self.guarded(attempt.number, "measure", || measure(&error)));
         let inline_size = std::mem::size_of::<E>();
         let boxed: BoxedError = error.into();
         let oversize = footprint.is_some_and(|bytes| bytes > self.policy.max_error_heap);
@@ -505,14 +500,7 @@ where
             "attempt failed"
         );
         if let Some(hook) = &self.policy.hook {
-            self.guarded(
-                Attempt {
-                    number: report.attempt,
-                    max_retries: report.max_retries,
-                },
-                "on_report",
-                || hook(&report),
-            );
+            self.guarded(report.attempt, "on_report", || hook(&report));
         }
         report
     }

@@ -380,7 +380,6 @@ async fn an_oversize_error_with_fail_ends_the_run_and_is_not_kept() {
     let policy = zero_backoff(5)
         .max_error_heap(64 * 1024)
         .on_oversize(Oversize::Fail);
-    let before = errguard::stats::snapshot();
     let failure = Runner::new("oversize", &policy)
         .measured()
         .run(|_| async {
@@ -396,9 +395,7 @@ async fn an_oversize_error_with_fail_ends_the_run_and_is_not_kept() {
     assert!(failure.downcast_ref::<Upload>().is_none());
     assert_eq!(failure.footprint(), Some(1 << 20));
     assert!(failure.report().is_oversize());
-    let delta = errguard::stats::snapshot().since(&before);
-    assert!(delta.oversize >= 1);
-    assert!(delta.error_bytes_dropped >= std::mem::size_of::<Upload>() as u64);
+    // The counters it moves are checked exactly in `runtime_stats.rs`, which runs alone.
 }
 
 #[tokio::test]
@@ -482,11 +479,7 @@ async fn a_permanent_error_is_rejected_at_once() {
 
 #[tokio::test]
 async fn hooks_see_bounded_reports_with_the_next_delay() {
-    let reports: Arc<Mutex<Vec<ErrorReport>>> = Arc::default();
-    let sink = Arc::clone(&reports);
-    let policy = zero_backoff(2)
-        .max_report_len(64)
-        .on_report(move |r| sink.lock().unwrap().push(r.clone()));
+    let (policy, reports) = collecting(zero_backoff(2).max_report_len(64));
     let failure = errguard::run("hooked", &policy, |_| async {
         Err::<(), _>(std::io::Error::other("y".repeat(10_000)))
     })

@@ -3,6 +3,12 @@
 
 use syn::{FnArg, ItemFn, Pat, Receiver, Type};
 
+/// The names of Rust's primitive types, as a single-segment path writes them.
+pub const PRIMITIVE_TYPES: &[&str] = &[
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64",
+    "i128", "isize", "f16", "f32", "f64", "f128",
+];
+
 /// How one attempt gets an argument (or `self`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Passing {

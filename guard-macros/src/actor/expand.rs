@@ -27,7 +27,7 @@ use syn::{
     PatType, PathArguments, ReturnType, Signature, Type,
 };
 
-use super::ast::{ActorFn, Passing};
+use super::ast::{ActorFn, PRIMITIVE_TYPES, Passing};
 use super::attr::{ActorArgs, JitterKind, OversizeKind};
 
 /// The default `max_error_size` (the lint's default too).
@@ -460,12 +460,8 @@ fn nameable_from_nested_item(ty: &Type, top: bool) -> bool {
 
 /// A path in a type (see `nameable_from_nested_item`); `top` for the error type itself.
 fn path_is_nameable(path: &syn::Path, top: bool) -> bool {
-    /// Primitives and the prelude's types: a parameter of that name would shadow them.
-    const KNOWN: &[&str] = &[
-        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
-        "f16", "f32", "f64", "f128", "bool", "char", "str", "String", "Vec", "Box", "Option",
-        "Result",
-    ];
+    /// The prelude's types: like primitives, a parameter of that name would shadow them.
+    const PRELUDE: &[&str] = &["String", "Vec", "Box", "Option", "Result"];
     if !path
         .segments
         .iter()
@@ -488,7 +484,10 @@ fn path_is_nameable(path: &syn::Path, top: bool) -> bool {
         return matches!(name.as_str(), "crate" | "self" | "super")
             || name.starts_with(|c: char| c.is_lowercase());
     }
-    if !first.arguments.is_none() || KNOWN.contains(&name.as_str()) {
+    if !first.arguments.is_none()
+        || PRIMITIVE_TYPES.contains(&name.as_str())
+        || PRELUDE.contains(&name.as_str())
+    {
         return true;
     }
     top && !shaped_like_a_parameter(&name)

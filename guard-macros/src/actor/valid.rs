@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use syn::{ItemFn, ReturnType, Type};
 
-use super::ast::ActorFn;
+use super::ast::{ActorFn, PRIMITIVE_TYPES};
 use super::attr::{ActorArgs, Errors};
 
 /// The runtime's defaults, for checks of a literal against a setting left at its default.
@@ -124,12 +124,10 @@ fn not_a_result(ty: &Type) -> Option<String> {
             let last = path.path.segments.last()?;
             let name = last.ident.to_string();
             let single = path.path.segments.len() == 1;
-            let primitive = [
-                "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16",
-                "i32", "i64", "i128", "isize", "f32", "f64",
-            ];
             let known = ["Option", "Vec", "String", "Box", "Pin"];
-            if single && (primitive.contains(&name.as_str()) || known.contains(&name.as_str())) {
+            if single
+                && (PRIMITIVE_TYPES.contains(&name.as_str()) || known.contains(&name.as_str()))
+            {
                 format!("`{name}`")
             } else {
                 return None;
