@@ -731,14 +731,15 @@ fn summarize(runner: &str, samples: &[Sample], capped_at_ms: Option<u64>, peaks:
     });
     let last = samples.last().copied().unwrap_or(first);
     let seconds = last.t_ms as f64 / 1000.0;
+    let warm = warm_up_ms(samples);
     Summary {
         runner: runner.to_owned(),
         baseline: first.rss_mib,
         min: min_of(&rss),
         max: max_of(&rss),
         mean: mean_of(&rss),
-        warm_up: warm_up_ms(samples) as f64 / 1000.0,
-        floor: min_of(&window(samples, warm_up_ms(samples), u64::MAX)),
+        warm_up: warm as f64 / 1000.0,
+        floor: min_of(&window(samples, warm, u64::MAX)),
         growth: growth(samples),
         attempts: last.attempts,
         attempts_per_s: if seconds > 0.0 {
@@ -1414,8 +1415,8 @@ fn draw_chart(
 // ------------------------------------------------------------------------------------------
 
 /// Runs this binary again with `child_args`; forwards its output and returns its `@` lines.
-/// With `checks_may_fail`, exit code 1 (an errguard run's checks failed) is not an error: the
-/// parent runs the same checks on the same figures and reports them with the rest.
+/// With `checks_may_fail`, [`CHECKS_FAILED`] (an errguard run's checks failed) is not an error:
+/// the parent runs the same checks on the same figures and reports them with the rest.
 fn run_child(
     child_args: &[String],
     title: &str,
@@ -1437,7 +1438,7 @@ fn run_child(
         }
     }
     let status = child.wait()?;
-    let checks_failed = checks_may_fail && status.code() == Some(1);
+    let checks_failed = checks_may_fail && status.code() == Some(CHECKS_FAILED);
     if !(status.success() || checks_failed) {
         return Err(format!("the `{title}` run failed: {status}").into());
     }
@@ -1559,6 +1560,10 @@ fn run_all(args: &Args) -> Result<bool, Box<dyn Error>> {
     Ok(all_pass)
 }
 
+/// The exit code of a run whose figures failed a check; 1 stays "could not run" (an `Err` from
+/// `main`), so a parent can tell the two apart.
+const CHECKS_FAILED: i32 = 3;
+
 fn main() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
     if args.payload_mib == 0 || args.actors == 0 || args.seconds <= 0.0 {
@@ -1571,7 +1576,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     match args.runner {
         RunnerKind::All => {
             if !run_all(&args)? {
-                std::process::exit(1);
+                std::process::exit(CHECKS_FAILED);
             }
         }
         RunnerKind::LogBomb if args.log_case.is_some() => {
@@ -1596,7 +1601,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 let (text, pass) = check_report(&summary, args.payload_mib, args.actors);
                 print!("{text}");
                 if !pass {
-                    std::process::exit(1);
+                    std::process::exit(CHECKS_FAILED);
                 }
             } else {
                 println!(
@@ -1960,8 +1965,18 @@ mod tests {
         let job = Job::new(1024, 0.03, u64::MAX);
         let rt = runtime(1);
         let before = ATTEMPTS.load(Ordering::Relaxed);
+        let stats_before = errguard::stats::snapshot();
         assert!(rt.block_on(errguard_actor(&job)).is_ok());
-        assert!(ATTEMPTS.load(Ordering::Relaxed) > before);
+        // `ATTEMPTS` counts the failed attempts (the payloads built).
+        let failed = ATTEMPTS.load(Ordering::Relaxed) - before;
+        assert!(
+            failed > 0,
+            "the run should fail at least once before its deadline"
+        );
+        // Every failed attempt's error was dropped by the runner, none kept.
+        let stats = errguard::stats::snapshot().since(&stats_before);
+        assert_eq!(stats.failures, failed);
+        assert_eq!(stats.errors_dropped, failed);
         assert!(!job.capped.load(Ordering::Relaxed));
     }
 
