@@ -675,7 +675,8 @@ enum Outcome<E> {
 struct Failed {
     report: ErrorReport,
     error: Option<Held>,
-    /// Inline size plus measured heap footprint of what `error` holds, for the stats.
+    /// Size of what `error` holds (the value behind the box) plus its measured heap, for the
+    /// stats.
     dropped_bytes: usize,
     retryable: bool,
     asked_delay: Option<Duration>,
