@@ -129,10 +129,10 @@ pub fn without_sizes(step: &str) -> String {
 /// assert_eq!(root_relative(Path::new("./src/lib.rs"), None), "src/lib.rs");
 /// ```
 pub fn root_relative(file: &Path, root: Option<&Path>) -> String {
-    let cwd = std::env::current_dir().ok();
     let Some(root) = root else {
-        return relative_to(file, cwd.as_deref());
+        return relative_path(file);
     };
+    let cwd = std::env::current_dir().ok();
     let abs = match &cwd {
         _ if file.is_absolute() => normalize(file),
         Some(c) => normalize(&c.join(file)),
