@@ -471,7 +471,7 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
                 .or_insert_with(|| fingerprint::root_relative(path, root))
                 .clone();
             let fingerprint =
-                fingerprint::fingerprint(r.rule, &relative_path, &qualified, &r.chain);
+                fingerprint::fingerprint(r.rule, &relative_path, &qualified, &r.bare_chain);
             Finding {
                 fingerprint,
                 rule: r.rule,
