@@ -75,15 +75,14 @@ fn is_doc_attr(g: &Group) -> bool {
     matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
 }
 
-/// A shebang line (`#!/usr/bin/env …`, not `#![attr]`) is blanked so positions stay put.
+/// A shebang line (`#!/usr/bin/env …`, not `#![attr]`) is blanked so positions stay put. `src`
+/// has no byte order mark ([`parse_items`] strips it first).
 fn blank_shebang(src: &str) -> std::borrow::Cow<'_, str> {
-    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
-    if body.starts_with("#!") && !body[2..].trim_start().starts_with('[') {
-        let end = body.find('\n').unwrap_or(body.len());
+    if src.starts_with("#!") && !src[2..].trim_start().starts_with('[') {
+        let end = src.find('\n').unwrap_or(src.len());
         let mut s = String::with_capacity(src.len());
-        s.push_str(&src[..src.len() - body.len()]);
-        s.extend(std::iter::repeat_n(' ', body[..end].chars().count()));
-        s.push_str(&body[end..]);
+        s.extend(std::iter::repeat_n(' ', src[..end].chars().count()));
+        s.push_str(&src[end..]);
         std::borrow::Cow::Owned(s)
     } else {
         std::borrow::Cow::Borrowed(src)
