@@ -757,7 +757,7 @@ impl Walker<'_> {
                             self.walk(t, s, field, chain, depth + 1);
                         }
                     }
-                    Owns::Collection if name == "SmallVec" => {
+                    Owns::SmallVec => {
                         // `SmallVec<[u8; N]>`: a byte buffer when its inline part alone is over
                         // the limit; a small inline one is a short, bounded value.
                         if let Some((t, s)) = args.first()
