@@ -28,6 +28,9 @@ pub struct Parsed {
     pub file: syn::File,
     /// The removed function bodies, keyed by the position of their `{`.
     pub bodies: HashMap<Pos, TokenStream>,
+    /// The bodies of `name! { … }` macros that parse as items (after their function bodies are
+    /// cut out), as the pre-pass parsed them to decide so, keyed by the position of their `{`.
+    pub macro_items: HashMap<Pos, syn::File>,
 }
 
 /// Why a file could not be parsed, with the position when known.
@@ -49,6 +52,7 @@ pub fn parse_items(src: &str) -> Result<Parsed, ParseFailure> {
     })?;
     let mut st = Strip {
         bodies: HashMap::new(),
+        macro_items: HashMap::new(),
         max_depth: 0,
     };
     let stripped: TokenStream = st.level(tokens, 0).into_iter().collect();
@@ -67,6 +71,7 @@ pub fn parse_items(src: &str) -> Result<Parsed, ParseFailure> {
     Ok(Parsed {
         file,
         bodies: st.bodies,
+        macro_items: st.macro_items,
     })
 }
 
@@ -91,6 +96,7 @@ fn blank_shebang(src: &str) -> std::borrow::Cow<'_, str> {
 
 struct Strip {
     bodies: HashMap<Pos, TokenStream>,
+    macro_items: HashMap<Pos, syn::File>,
     max_depth: usize,
 }
 
@@ -159,17 +165,30 @@ impl Strip {
                         let span = g.span();
                         // A macro's input is stripped only if it then parses as items: a DSL
                         // with `fn … { }` in it that is not Rust is kept as written.
-                        let outer_bodies = was_macro_body.then(|| std::mem::take(&mut self.bodies));
+                        let outer = was_macro_body.then(|| {
+                            (
+                                std::mem::take(&mut self.bodies),
+                                std::mem::take(&mut self.macro_items),
+                            )
+                        });
                         let inner: TokenStream =
                             self.level(g.stream(), depth + 1).into_iter().collect();
                         let mut keep = false;
-                        if let Some(outer) = outer_bodies {
-                            let inner_bodies = std::mem::replace(&mut self.bodies, outer);
+                        if let Some((outer_bodies, outer_items)) = outer {
+                            let inner_bodies = std::mem::replace(&mut self.bodies, outer_bodies);
+                            let inner_items = std::mem::replace(&mut self.macro_items, outer_items);
                             // Too deep for syn: the file is reported whole (see `parse_items`).
-                            keep = self.max_depth <= MAX_DEPTH
-                                && syn::parse2::<syn::File>(inner.clone()).is_err();
+                            if self.max_depth <= MAX_DEPTH {
+                                match syn::parse2::<syn::File>(inner.clone()) {
+                                    Ok(items) => {
+                                        self.macro_items.insert(Pos::of(span), items);
+                                    }
+                                    Err(_) => keep = true,
+                                }
+                            }
                             if !keep {
                                 self.bodies.extend(inner_bodies);
+                                self.macro_items.extend(inner_items);
                             }
                         }
                         if keep {
