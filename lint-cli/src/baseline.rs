@@ -38,7 +38,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::Report;
-use crate::fingerprint::root_relative;
 
 /// The baseline file format version.
 pub const BASELINE_VERSION: u32 = 1;
@@ -108,7 +107,7 @@ impl Baseline {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.id().to_string(),
                 type_name: f.type_name.clone(),
-                file: root_relative(&f.file, report.root.as_deref()),
+                file: f.relative_path.clone(),
             })
             .collect();
         findings.sort_by(|a, b| {

@@ -12,7 +12,8 @@
 //! current directory) with `/` separators ([`root_relative`]). The type
 //! name carries its inline module path within the file (`a::Error` for `mod a { struct Error }`,
 //! plain `Error` at the file's top level), so same-named types of one file differ. The chain's
-//! size estimates (`(160 bytes)`) are left out ([`without_sizes`]), and so are line and column:
+//! size estimates (`(160 bytes)`) are left out (the rules keep the chain without them for the
+//! fingerprint, [`crate::rules::RawFinding::bare_chain`]), and so are line and column:
 //! moving a type, or a size estimate changing, keeps its fingerprint; renaming the type, moving
 //! it to another file or module, or changing the field chain to the buffer gives a new one. The
 //! algorithm is fixed here (not `std`'s `DefaultHasher`, which may change between Rust
@@ -47,7 +48,8 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 
 /// The fingerprint of a finding (see the [module docs](self)); `path` should come from
 /// [`root_relative`] (the file relative to the run's [`stable_root`], as the baseline and the
-/// reports compute it), `type_name` is qualified by its inline module path (`a::Error`).
+/// reports compute it), `type_name` is qualified by its inline module path (`a::Error`), `chain`
+/// is the chain without size estimates.
 ///
 /// ```
 /// use std::path::Path;
@@ -65,7 +67,6 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
 /// ```
 pub fn fingerprint(rule: Rule, path: &str, type_name: &str, chain: &[String]) -> String {
     let mut input = Vec::new();
-    let chain: Vec<String> = chain.iter().map(|c| without_sizes(c)).collect();
     for part in [rule.id(), path, type_name]
         .into_iter()
         .chain(chain.iter().map(String::as_str))
@@ -74,44 +75,6 @@ pub fn fingerprint(rule: Rule, path: &str, type_name: &str, chain: &[String]) ->
         input.push(0);
     }
     format!("{:016x}", fnv1a64(&input))
-}
-
-/// A chain step without its size estimates: `Stats.buckets: [u64; 20] (160 bytes)` →
-/// `Stats.buckets: [u64; 20]`. A field growing or a better estimator must not turn a baselined
-/// `large-inline` finding into a new one; the array length is part of the type and stays.
-///
-/// ```
-/// use errguard_lint::fingerprint::without_sizes;
-///
-/// assert_eq!(without_sizes("E.s: Stats (at least 160 bytes)"), "E.s: Stats");
-/// assert_eq!(without_sizes("E.a: [u8; 256]"), "E.a: [u8; 256]");
-/// ```
-pub fn without_sizes(step: &str) -> String {
-    let mut out = String::with_capacity(step.len());
-    let mut rest = step;
-    while let Some(open) = rest.find(" (") {
-        let after = &rest[open + 2..];
-        let size_len = after.find(')').filter(|&close| {
-            let inner = &after[..close];
-            let n = inner
-                .strip_prefix("at least ")
-                .or_else(|| inner.strip_prefix("about "))
-                .unwrap_or(inner);
-            n.strip_suffix(" bytes")
-                .or_else(|| n.strip_suffix(" byte"))
-                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
-        });
-        out.push_str(&rest[..open]);
-        match size_len {
-            Some(close) => rest = &after[close + 1..],
-            None => {
-                out.push_str(" (");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `file` relative to `root` (the run's stable root, [`stable_root`]; the current directory
@@ -129,10 +92,10 @@ pub fn without_sizes(step: &str) -> String {
 /// assert_eq!(root_relative(Path::new("./src/lib.rs"), None), "src/lib.rs");
 /// ```
 pub fn root_relative(file: &Path, root: Option<&Path>) -> String {
-    let cwd = std::env::current_dir().ok();
     let Some(root) = root else {
-        return relative_to(file, cwd.as_deref());
+        return relative_path(file);
     };
+    let cwd = std::env::current_dir().ok();
     let abs = match &cwd {
         _ if file.is_absolute() => normalize(file),
         Some(c) => normalize(&c.join(file)),
@@ -324,20 +287,6 @@ mod tests {
             a.findings[0].chain
         );
         assert_eq!(a.findings[0].fingerprint, b.findings[0].fingerprint);
-        assert_eq!(
-            without_sizes("E.s: Stats (161 bytes) → Stats.b: [u64; 20] (160 bytes)"),
-            "E.s: Stats → Stats.b: [u64; 20]"
-        );
-        for kept in [
-            "E.a: (u8, u16)",
-            "E.f: Foo (see bar)",
-            "x (12 items)",
-            "x ( bytes)",
-            "x (1",
-        ] {
-            assert_eq!(without_sizes(kept), kept);
-        }
-        assert_eq!(without_sizes("E.s: S (about 1 byte)!"), "E.s: S!");
     }
 
     #[test]

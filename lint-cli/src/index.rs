@@ -215,10 +215,15 @@ pub fn index(parsed: Parsed) -> FileIndex {
 /// field that starts on the line below them (a stack of such comments attaches as a whole).
 /// Comments attached to nothing are dropped.
 pub fn index_with_comments(parsed: Parsed, comments: Vec<(u32, Allow)>) -> FileIndex {
-    let Parsed { file, mut bodies } = parsed;
+    let Parsed {
+        file,
+        mut bodies,
+        mut macro_items,
+    } = parsed;
     let mut ix = Indexer {
         out: FileIndex::default(),
         bodies: &mut bodies,
+        macro_items: &mut macro_items,
         module: Vec::new(),
         comments: comments.into_iter().collect(),
     };
@@ -229,6 +234,8 @@ pub fn index_with_comments(parsed: Parsed, comments: Vec<(u32, Allow)>) -> FileI
 struct Indexer<'b> {
     out: FileIndex,
     bodies: &'b mut HashMap<Pos, TokenStream>,
+    /// [`Parsed::macro_items`].
+    macro_items: &'b mut HashMap<Pos, syn::File>,
     module: Vec<String>,
     comments: HashMap<u32, Allow>,
 }
@@ -699,13 +706,24 @@ impl Indexer<'_> {
                     });
                 }
             }
-            syn::Item::Macro(m)
-                if m.ident.is_none()
-                    && matches!(m.mac.delimiter, syn::MacroDelimiter::Brace(_)) =>
-            {
+            syn::Item::Macro(syn::ItemMacro {
+                ident: None,
+                mac:
+                    syn::Macro {
+                        delimiter: syn::MacroDelimiter::Brace(brace),
+                        tokens,
+                        ..
+                    },
+                ..
+            }) => {
                 // `cfg_net! { pub struct … }`: most such macros emit their input items
                 // unchanged, under a `#[cfg]`. Input that does not parse as items is left alone.
-                if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
+                // The pre-pass has parsed most such bodies already.
+                let file = match self.macro_items.remove(&Pos::of(brace.span.open())) {
+                    Some(file) => Ok(file),
+                    None => syn::parse2::<syn::File>(tokens.clone()),
+                };
+                if let Ok(file) = file {
                     self.items(&file.items, outer_generics, self_ty);
                 }
             }

@@ -16,6 +16,9 @@ pub enum Owns {
     /// A growable collection of its type arguments (`Vec<T>`, `HashMap<K, V>`); `u8`
     /// elements make it a byte buffer.
     Collection,
+    /// `SmallVec<[T; N]>`: a [`Collection`](Owns::Collection) with an inline array; `u8`
+    /// elements make it a byte buffer only when the inline array alone is over the size limit.
+    SmallVec,
     /// A dynamic document (`serde_json::Value`): an unbounded collection.
     Document,
     /// A foreign error that keeps the bytes it failed on (`FromUtf8Error`).
@@ -113,7 +116,7 @@ pub fn lookup(path: &[String]) -> Option<Known> {
         }
         // Its inline array plus a capacity word (when the array is under 16 bytes the heap
         // pointer and length are wider, which this under-counts).
-        "SmallVec" => k(Collection, Layout::ArgPlus(8)),
+        "SmallVec" => k(SmallVec, Layout::ArgPlus(8)),
         "Value" if matches!(krate, "serde_json" | "toml" | "serde_yaml" | "serde_value") => {
             k(Document, fixed(32, 8, true))
         }

@@ -124,6 +124,10 @@ pub struct Finding {
     pub type_name: String,
     /// The file.
     pub file: PathBuf,
+    /// `file` relative to the run's root ([`Report::root`], see
+    /// [`fingerprint::root_relative`]): the path fingerprints, the sort order, baselines and the
+    /// JSON, GitHub and SARIF output use.
+    pub relative_path: String,
     /// 1-based line of the type's name.
     pub line: u32,
     /// 1-based column (characters) of the type's name.
@@ -441,6 +445,7 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
     let analysis = rules::analyse(&prog, &enabled, &limits, &ignores);
     let raw = analysis.findings;
     let mut lines: HashMap<usize, Option<Vec<String>>> = HashMap::new();
+    let mut relative: HashMap<usize, String> = HashMap::new();
     let root = config.root.as_deref();
     let findings: Vec<Finding> = raw
         .into_iter()
@@ -461,18 +466,19 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
             } else {
                 format!("{}::{}", module.join("::"), r.type_name)
             };
-            let fingerprint = fingerprint::fingerprint(
-                r.rule,
-                &fingerprint::root_relative(path, root),
-                &qualified,
-                &r.chain,
-            );
+            let relative_path = relative
+                .entry(r.file)
+                .or_insert_with(|| fingerprint::root_relative(path, root))
+                .clone();
+            let fingerprint =
+                fingerprint::fingerprint(r.rule, &relative_path, &qualified, &r.bare_chain);
             Finding {
                 fingerprint,
                 rule: r.rule,
                 level: config.level(r.rule),
                 type_name: r.type_name,
                 file: path.clone(),
+                relative_path,
                 line: r.pos.line,
                 column: r.pos.column,
                 message: r.message,
@@ -488,13 +494,13 @@ fn finish(sources: Vec<SourceFile>, config: &Config) -> Report {
         findings.extend(unused_ignores(config, &analysis.used_ignores));
     }
     // By the paths the reports show, so the order does not depend on the current folder.
-    findings.sort_by_cached_key(|f| {
-        (
-            fingerprint::root_relative(&f.file, root),
-            f.line,
-            f.column,
-            f.rule,
-        )
+    findings.sort_by(|a, b| {
+        (&a.relative_path, a.line, a.column, a.rule).cmp(&(
+            &b.relative_path,
+            b.line,
+            b.column,
+            b.rule,
+        ))
     });
     Report {
         summary: Summary {
@@ -530,6 +536,7 @@ fn unused_ignores(config: &Config, used: &HashSet<usize>) -> Vec<Finding> {
         .config_file
         .clone()
         .unwrap_or_else(|| PathBuf::from("errguard.toml"));
+    let relative_path = fingerprint::root_relative(&file, config.root.as_deref());
     let text = std::fs::read_to_string(&file).ok();
     config
         .ignore
@@ -542,7 +549,7 @@ fn unused_ignores(config: &Config, used: &HashSet<usize>) -> Vec<Finding> {
             Finding {
                 fingerprint: fingerprint::fingerprint(
                     Rule::UnusedAllow,
-                    &fingerprint::root_relative(&file, config.root.as_deref()),
+                    &relative_path,
                     &e.path,
                     &chain,
                 ),
@@ -550,6 +557,7 @@ fn unused_ignores(config: &Config, used: &HashSet<usize>) -> Vec<Finding> {
                 level: config.level(Rule::UnusedAllow),
                 type_name: e.path.clone(),
                 file: file.clone(),
+                relative_path: relative_path.clone(),
                 line,
                 column: e.column.unwrap_or(1),
                 message: format!(

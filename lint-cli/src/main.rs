@@ -143,33 +143,28 @@ fn parse_deny(s: &str) -> Result<DenyArg, String> {
 }
 
 /// The `-A/-W/-D RULE` flags of `check` in command-line order (`-D warnings` left out: it is
-/// not a rule).
-fn level_flags_in_order(m: &ArgMatches) -> Vec<(Rule, Level)> {
+/// not a rule): the parsed values of `a`, placed by their indices in `m`.
+fn level_flags_in_order(m: &ArgMatches, a: &CheckArgs) -> Vec<(Rule, Level)> {
+    let deny: Vec<Option<Rule>> = a
+        .deny
+        .iter()
+        .map(|d| match d {
+            DenyArg::Rule(r) => Some(*r),
+            DenyArg::Warnings => None,
+        })
+        .collect();
+    let allow: Vec<Option<Rule>> = a.allow.iter().copied().map(Some).collect();
+    let warn: Vec<Option<Rule>> = a.warn.iter().copied().map(Some).collect();
     let mut flags: Vec<(usize, Rule, Level)> = Vec::new();
-    for (id, level) in [
-        ("allow", Level::Allow),
-        ("warn", Level::Warn),
-        ("deny", Level::Deny),
+    for (id, rules, level) in [
+        ("allow", allow, Level::Allow),
+        ("warn", warn, Level::Warn),
+        ("deny", deny, Level::Deny),
     ] {
-        let indices = m.indices_of(id).into_iter().flatten();
-        let rules: Vec<Option<Rule>> = if id == "deny" {
-            m.get_many::<DenyArg>(id)
-                .into_iter()
-                .flatten()
-                .map(|d| match d {
-                    DenyArg::Rule(r) => Some(*r),
-                    DenyArg::Warnings => None,
-                })
-                .collect()
-        } else {
-            m.get_many::<Rule>(id)
-                .into_iter()
-                .flatten()
-                .map(|r| Some(*r))
-                .collect()
-        };
         flags.extend(
-            indices
+            m.indices_of(id)
+                .into_iter()
+                .flatten()
                 .zip(rules)
                 .filter_map(|(i, r)| r.map(|r| (i, r, level))),
         );
@@ -201,7 +196,7 @@ fn main() -> ExitCode {
     };
     let order = matches
         .subcommand_matches("check")
-        .map(level_flags_in_order)
+        .map(|m| level_flags_in_order(m, &a))
         .unwrap_or_default();
     let mut config = Config {
         max_file_size: a.max_file_size,

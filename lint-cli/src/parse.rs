@@ -28,6 +28,9 @@ pub struct Parsed {
     pub file: syn::File,
     /// The removed function bodies, keyed by the position of their `{`.
     pub bodies: HashMap<Pos, TokenStream>,
+    /// The bodies of `name! { … }` macros that parse as items (after their function bodies are
+    /// cut out), as the pre-pass parsed them to decide so, keyed by the position of their `{`.
+    pub macro_items: HashMap<Pos, syn::File>,
 }
 
 /// Why a file could not be parsed, with the position when known.
@@ -49,6 +52,7 @@ pub fn parse_items(src: &str) -> Result<Parsed, ParseFailure> {
     })?;
     let mut st = Strip {
         bodies: HashMap::new(),
+        macro_items: HashMap::new(),
         max_depth: 0,
     };
     let stripped: TokenStream = st.level(tokens, 0).into_iter().collect();
@@ -67,6 +71,7 @@ pub fn parse_items(src: &str) -> Result<Parsed, ParseFailure> {
     Ok(Parsed {
         file,
         bodies: st.bodies,
+        macro_items: st.macro_items,
     })
 }
 
@@ -75,15 +80,14 @@ fn is_doc_attr(g: &Group) -> bool {
     matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
 }
 
-/// A shebang line (`#!/usr/bin/env …`, not `#![attr]`) is blanked so positions stay put.
+/// A shebang line (`#!/usr/bin/env …`, not `#![attr]`) is blanked so positions stay put. `src`
+/// has no byte order mark ([`parse_items`] strips it first).
 fn blank_shebang(src: &str) -> std::borrow::Cow<'_, str> {
-    let body = src.strip_prefix('\u{feff}').unwrap_or(src);
-    if body.starts_with("#!") && !body[2..].trim_start().starts_with('[') {
-        let end = body.find('\n').unwrap_or(body.len());
+    if src.starts_with("#!") && !src[2..].trim_start().starts_with('[') {
+        let end = src.find('\n').unwrap_or(src.len());
         let mut s = String::with_capacity(src.len());
-        s.push_str(&src[..src.len() - body.len()]);
-        s.extend(std::iter::repeat_n(' ', body[..end].chars().count()));
-        s.push_str(&body[end..]);
+        s.extend(std::iter::repeat_n(' ', src[..end].chars().count()));
+        s.push_str(&src[end..]);
         std::borrow::Cow::Owned(s)
     } else {
         std::borrow::Cow::Borrowed(src)
@@ -92,6 +96,7 @@ fn blank_shebang(src: &str) -> std::borrow::Cow<'_, str> {
 
 struct Strip {
     bodies: HashMap<Pos, TokenStream>,
+    macro_items: HashMap<Pos, syn::File>,
     max_depth: usize,
 }
 
@@ -160,17 +165,30 @@ impl Strip {
                         let span = g.span();
                         // A macro's input is stripped only if it then parses as items: a DSL
                         // with `fn … { }` in it that is not Rust is kept as written.
-                        let outer_bodies = was_macro_body.then(|| std::mem::take(&mut self.bodies));
+                        let outer = was_macro_body.then(|| {
+                            (
+                                std::mem::take(&mut self.bodies),
+                                std::mem::take(&mut self.macro_items),
+                            )
+                        });
                         let inner: TokenStream =
                             self.level(g.stream(), depth + 1).into_iter().collect();
                         let mut keep = false;
-                        if let Some(outer) = outer_bodies {
-                            let inner_bodies = std::mem::replace(&mut self.bodies, outer);
+                        if let Some((outer_bodies, outer_items)) = outer {
+                            let inner_bodies = std::mem::replace(&mut self.bodies, outer_bodies);
+                            let inner_items = std::mem::replace(&mut self.macro_items, outer_items);
                             // Too deep for syn: the file is reported whole (see `parse_items`).
-                            keep = self.max_depth <= MAX_DEPTH
-                                && syn::parse2::<syn::File>(inner.clone()).is_err();
+                            if self.max_depth <= MAX_DEPTH {
+                                match syn::parse2::<syn::File>(inner.clone()) {
+                                    Ok(items) => {
+                                        self.macro_items.insert(Pos::of(span), items);
+                                    }
+                                    Err(_) => keep = true,
+                                }
+                            }
                             if !keep {
                                 self.bodies.extend(inner_bodies);
+                                self.macro_items.extend(inner_items);
                             }
                         }
                         if keep {

@@ -147,6 +147,9 @@ pub struct RawFinding {
     pub message: String,
     /// The chain from the error type to what the rule found.
     pub chain: Vec<String>,
+    /// `chain` without size estimates (`E.s: Stats`, shown as `E.s: Stats (160 bytes)`): what
+    /// the fingerprint hashes, so a size estimate changing keeps it.
+    pub bare_chain: Vec<String>,
     /// How many places return the error.
     pub returned_by: usize,
 }
@@ -291,17 +294,21 @@ pub fn analyse(
         steps += w.steps as u64;
         let (heap, generic, coll) = (w.heap.take(), w.generic.take(), w.coll.take());
         let mut found = Vec::new();
-        let mut mk = |rule: Rule, message: String, chain: Vec<String>| {
-            found.push(RawFinding {
-                rule,
-                file: root.file,
-                pos: root.pos,
-                type_name: root.name.clone(),
-                message,
-                chain,
-                returned_by: root.returned_by,
-            })
-        };
+        // `bare_chain`: the chain without size estimates, when it has any.
+        let mut mk =
+            |rule: Rule, message: String, chain: Vec<String>, bare_chain: Option<Vec<String>>| {
+                let bare_chain = bare_chain.unwrap_or_else(|| chain.clone());
+                found.push(RawFinding {
+                    rule,
+                    file: root.file,
+                    pos: root.pos,
+                    type_name: root.name.clone(),
+                    message,
+                    chain,
+                    bare_chain,
+                    returned_by: root.returned_by,
+                })
+            };
         let name = &root.name;
         if allowed(Rule::HeapBuffer)
             && let Some((what, chain)) = heap
@@ -310,6 +317,7 @@ pub fn analyse(
                 Rule::HeapBuffer,
                 format!("error type `{name}` holds a heap buffer: {what}"),
                 nonempty(chain, &what),
+                None,
             );
         }
         if allowed(Rule::GenericPayload)
@@ -321,6 +329,7 @@ pub fn analyse(
                     "error type `{name}` keeps a value of type parameter `{param}`: it carries whatever payload it is given"
                 ),
                 nonempty(chain, &param),
+                None,
             );
         }
         if allowed(Rule::UnboundedCollection)
@@ -330,6 +339,7 @@ pub fn analyse(
                 Rule::UnboundedCollection,
                 format!("error type `{name}` holds an unbounded collection: {what}"),
                 nonempty(chain, &what),
+                None,
             );
         }
         if allowed(Rule::LargeInline) {
@@ -343,7 +353,7 @@ pub fn analyse(
                         biggest_chain(prog, &mut sizer, *id, &scope, 0, &mut through),
                     )
                 }
-                Start::Ty(t) => (sizer.size(t, &scope, 0), vec![format!("{t}")]),
+                Start::Ty(t) => (sizer.size(t, &scope, 0), vec![(format!("{t}"), None)]),
             };
             let suppressed: Vec<AllowKey> = through
                 .into_iter()
@@ -354,13 +364,21 @@ pub fn analyse(
             } else if size.bytes > limits.max_error_size {
                 let n = size.bytes;
                 let (wording, chain) = size_wording(size, chain);
+                let (shown, bare) = chain
+                    .into_iter()
+                    .map(|(step, note)| match note {
+                        Some(note) => (format!("{step} ({note})"), step),
+                        None => (step.clone(), step),
+                    })
+                    .unzip();
                 mk(
                     Rule::LargeInline,
                     format!(
                         "error type `{name}` is {wording} {n} bytes inline (limit {}, estimated for 64-bit targets)",
                         limits.max_error_size
                     ),
-                    chain,
+                    shown,
+                    Some(bare),
                 );
             }
         }
@@ -443,6 +461,7 @@ fn unused_allows(
                         type_name: owner.clone(),
                         message,
                         chain: Vec::new(),
+                        bare_chain: Vec::new(),
                         returned_by: 0,
                     })
                 };
@@ -481,7 +500,7 @@ fn unused_allows(
     }
 }
 
-fn size_wording(size: Size, chain: Vec<String>) -> (&'static str, Vec<String>) {
+fn size_wording<T>(size: Size, chain: Vec<T>) -> (&'static str, Vec<T>) {
     (if size.exact { "about" } else { "at least" }, chain)
 }
 
@@ -498,7 +517,11 @@ enum Start {
     Ty(Ty),
 }
 
-/// The biggest field at each level, for the large-inline chain.
+/// A large-inline chain step (`E.s: Stats`) and its size note (`160 bytes`), if any.
+type SizedStep = (String, Option<String>);
+
+/// The biggest field at each level, for the large-inline chain: each step (`E.s: Stats`) with
+/// its size note (`160 bytes`, `at least 160 bytes`).
 fn biggest_chain(
     prog: &Program,
     sizer: &mut Sizer<'_>,
@@ -506,7 +529,7 @@ fn biggest_chain(
     scope: &Scope,
     depth: usize,
     through: &mut Vec<AllowKey>,
-) -> Vec<String> {
+) -> Vec<SizedStep> {
     let d = prog.def(id);
     let file = prog.defs[id].file;
     for a in &d.allows {
@@ -515,7 +538,7 @@ fn biggest_chain(
     if depth > 4 {
         return Vec::new();
     }
-    let mut best: Option<(u64, String, Ty, Vec<Allow>)> = None;
+    let mut best: Option<(u64, SizedStep, Ty, Vec<Allow>)> = None;
     let mut consider =
         |owner: String, f: &crate::index::Field, variant: &[Allow], sizer: &mut Sizer<'_>| {
             let s = sizer.size(&f.ty, scope, 1);
@@ -523,7 +546,10 @@ fn biggest_chain(
                 let approx = if s.exact { "" } else { "at least " };
                 best = Some((
                     s.bytes,
-                    format!("{owner}.{}: {} ({approx}{} bytes)", f.name, f.ty, s.bytes),
+                    (
+                        format!("{owner}.{}: {}", f.name, f.ty),
+                        Some(format!("{approx}{} bytes", s.bytes)),
+                    ),
                     f.ty.clone(),
                     variant.iter().chain(&f.allows).cloned().collect(),
                 ));
@@ -731,7 +757,7 @@ impl Walker<'_> {
                             self.walk(t, s, field, chain, depth + 1);
                         }
                     }
-                    Owns::Collection if name == "SmallVec" => {
+                    Owns::SmallVec => {
                         // `SmallVec<[u8; N]>`: a byte buffer when its inline part alone is over
                         // the limit; a small inline one is a short, bounded value.
                         if let Some((t, s)) = args.first()

@@ -193,6 +193,7 @@ mod tests {
             level: crate::Level::Deny,
             type_name: "E".into(),
             file: "/w/b/src/main.rs".into(),
+            relative_path: "b/src/main.rs".into(),
             line: 1,
             column: 1,
             message: String::new(),

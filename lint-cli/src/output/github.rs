@@ -64,7 +64,7 @@ fn command(
     format!("::{kind} {}::{}", props.join(","), escape_data(message))
 }
 
-fn finding(f: &Finding, root: Option<&Path>) -> String {
+fn finding(f: &Finding) -> String {
     let kind = match f.level {
         Level::Deny => "error",
         _ => "warning",
@@ -83,7 +83,7 @@ fn finding(f: &Finding, root: Option<&Path>) -> String {
     ));
     command(
         kind,
-        &root_relative(&f.file, root),
+        &f.relative_path,
         Some(f.line),
         Some(f.column),
         &format!("errguard {}", f.rule.id()),
@@ -122,7 +122,7 @@ impl Emitter for Github {
     fn emit(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let root = report.root.as_deref();
         for f in &report.findings {
-            writeln!(out, "{}", finding(f, root))?;
+            writeln!(out, "{}", finding(f))?;
         }
         for e in &report.errors {
             writeln!(out, "{}", file_error(e, root))?;

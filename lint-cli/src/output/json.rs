@@ -43,7 +43,7 @@ struct JFinding<'a> {
     level: &'static str,
     #[serde(rename = "type")]
     type_name: &'a str,
-    file: String,
+    file: &'a str,
     line: u32,
     column: u32,
     message: &'a str,
@@ -83,7 +83,7 @@ impl Emitter for Json {
                     rule: f.rule.id(),
                     level: f.level.as_str(),
                     type_name: &f.type_name,
-                    file: root_relative(&f.file, report.root.as_deref()),
+                    file: &f.relative_path,
                     line: f.line,
                     column: f.column,
                     message: &f.message,

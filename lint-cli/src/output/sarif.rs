@@ -88,11 +88,15 @@ fn file_uri(abs: &str) -> String {
 
 /// The `artifactLocation` of a file.
 fn artifact(file: &Path, root: Option<&Path>) -> Value {
-    let rel = root_relative(file, root);
+    artifact_at(&root_relative(file, root))
+}
+
+/// The `artifactLocation` of a path already made relative to the root ([`root_relative`]).
+fn artifact_at(rel: &str) -> Value {
     if Path::new(&rel).is_absolute() || rel.starts_with('/') {
-        json!({ "uri": file_uri(&rel) })
+        json!({ "uri": file_uri(rel) })
     } else {
-        json!({ "uri": encode_path(&rel), "uriBaseId": SRCROOT })
+        json!({ "uri": encode_path(rel), "uriBaseId": SRCROOT })
     }
 }
 
@@ -106,9 +110,9 @@ fn region(line: Option<u32>, column: Option<u32>) -> Option<Value> {
     Some(Value::Object(r))
 }
 
-fn physical(file: &Path, line: Option<u32>, column: Option<u32>, root: Option<&Path>) -> Value {
+fn physical(artifact: Value, line: Option<u32>, column: Option<u32>) -> Value {
     let mut p = Map::new();
-    p.insert("artifactLocation".into(), artifact(file, root));
+    p.insert("artifactLocation".into(), artifact);
     if let Some(r) = region(line, column) {
         p.insert("region".into(), r);
     }
@@ -136,7 +140,7 @@ fn rule_descriptor(rule: Rule) -> Value {
     })
 }
 
-fn result(f: &Finding, root: Option<&Path>, baselined: bool) -> Value {
+fn result(f: &Finding, baselined: bool) -> Value {
     let rule_index = Rule::ALL
         .iter()
         .position(|r| *r == f.rule)
@@ -145,7 +149,7 @@ fn result(f: &Finding, root: Option<&Path>, baselined: bool) -> Value {
     if !f.chain.is_empty() {
         text.push_str(&format!(" (chain: {})", f.chain.join(" → ")));
     }
-    let mut location = physical(&f.file, Some(f.line), Some(f.column), root);
+    let mut location = physical(artifact_at(&f.relative_path), Some(f.line), Some(f.column));
     location["logicalLocations"] = json!([{ "name": f.type_name, "kind": "type" }]);
     let mut r = json!({
         "ruleId": f.rule.id(),
@@ -174,7 +178,7 @@ fn notification(e: &FileError, root: Option<&Path>) -> Value {
         "level": "error",
         "descriptor": { "id": "parse-error" },
         "message": { "text": format!("could not check {}: {}", e.file.display(), e.message) },
-        "locations": [physical(&e.file, e.line, e.column, root)],
+        "locations": [physical(artifact(&e.file, root), e.line, e.column)],
     })
 }
 
@@ -198,7 +202,7 @@ pub fn to_value(report: &Report, root: Option<&Path>) -> Value {
                 report.errors.iter().map(|e| notification(e, root)).collect::<Vec<_>>(),
         }],
         "columnKind": "unicodeCodePoints",
-        "results": report.findings.iter().map(|f| result(f, root, baselined)).collect::<Vec<_>>(),
+        "results": report.findings.iter().map(|f| result(f, baselined)).collect::<Vec<_>>(),
     });
     if let Some(root) = root.and_then(|r| r.to_str()) {
         let mut uri = file_uri(&relative_to(Path::new(root), None));
